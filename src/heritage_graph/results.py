@@ -1,0 +1,123 @@
+"""Query results as people and programs read them.
+
+``table`` and ``md`` are for people (IRIs shortened to prefixed names); ``csv``, ``tsv`` and
+``json`` follow the W3C SPARQL 1.1 Query Results CSV/TSV and JSON formats, so any SPARQL tool
+reads them. Graph results (CONSTRUCT, DESCRIBE) are written as Turtle or N-Triples.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pyoxigraph as ox
+
+from .store import QueryResult, Term
+from .vocab import XSD, shorten
+
+FORMATS = ("table", "csv", "tsv", "json", "md")
+
+_NUMERIC = {XSD + "integer", XSD + "decimal", XSD + "double", XSD + "boolean"}
+
+
+def render(result: QueryResult, fmt: str = "table") -> str:
+    """The result in ``fmt`` (one of :data:`FORMATS`)."""
+    if result.kind == "graph":
+        return _graph(result, fmt)
+    if result.kind == "ask":
+        if fmt == "json":
+            return json.dumps({"head": {}, "boolean": result.boolean})
+        return "true" if result.boolean else "false"
+    return {"table": table, "csv": to_csv, "tsv": to_tsv, "json": to_json, "md": markdown}[fmt](result)
+
+
+def display(term: Term | None) -> str:
+    """A term as a person reads it: a prefixed name, or a literal's text."""
+    if term is None:
+        return ""
+    if isinstance(term, ox.NamedNode):
+        short = shorten(term.value)
+        return term.value if short.startswith("<") else short
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    return term.value
+
+
+def table(result: QueryResult) -> str:
+    header = list(result.variables)
+    body = [[display(t) for t in row] for row in result.rows]
+    widths = [max([len(h)] + [len(r[i]) for r in body]) for i, h in enumerate(header)]
+    numeric = [all(_is_number(row[i]) for row in result.rows if row[i] is not None) for i in range(len(header))]
+
+    def line(cells):
+        return "  ".join(c.rjust(w) if n else c.ljust(w) for c, w, n in zip(cells, widths, numeric)).rstrip()
+
+    out = [line(header), "  ".join("-" * w for w in widths)]
+    out.extend(line(r) for r in body)
+    out.append(f"({len(body)} row{'s' if len(body) != 1 else ''})")
+    return "\n".join(out)
+
+
+def markdown(result: QueryResult) -> str:
+    def cell(text: str) -> str:
+        return text.replace("|", "\\|").replace("\n", " ")
+
+    out = ["| " + " | ".join(result.variables) + " |", "|" + "|".join(" --- " for _ in result.variables) + "|"]
+    for row in result.rows:
+        out.append("| " + " | ".join(cell(display(t)) for t in row) + " |")
+    return "\n".join(out)
+
+
+def to_csv(result: QueryResult) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(result.variables)
+    for row in result.rows:
+        writer.writerow(["" if t is None else (f"_:{t.value}" if isinstance(t, ox.BlankNode) else t.value) for t in row])
+    return buffer.getvalue()
+
+
+def to_tsv(result: QueryResult) -> str:
+    lines = ["\t".join(f"?{v}" for v in result.variables)]
+    for row in result.rows:
+        lines.append("\t".join("" if t is None else _tsv_term(t) for t in row))
+    return "\n".join(lines) + "\n"
+
+
+def to_json(result: QueryResult) -> str:
+    bindings = []
+    for row in result.rows:
+        bindings.append({v: _json_term(t) for v, t in zip(result.variables, row) if t is not None})
+    return json.dumps({"head": {"vars": result.variables}, "results": {"bindings": bindings}}, indent=2, ensure_ascii=False)
+
+
+def _json_term(term: Term) -> dict:
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    out = {"type": "literal", "value": term.value}
+    if term.language:
+        out["xml:lang"] = term.language
+    elif term.datatype.value != XSD + "string":
+        out["datatype"] = term.datatype.value
+    return out
+
+
+def _tsv_term(term: Term) -> str:
+    if isinstance(term, ox.Literal) and term.datatype.value in _NUMERIC and not term.language:
+        return term.value
+    return str(term).replace("\t", "\\t")
+
+
+def _is_number(term: Term | None) -> bool:
+    return isinstance(term, ox.Literal) and term.datatype.value in _NUMERIC - {XSD + "boolean"}
+
+
+def _graph(result: QueryResult, fmt: str) -> str:
+    rdf_format = ox.RdfFormat.N_TRIPLES if fmt in ("csv", "tsv") else ox.RdfFormat.TURTLE
+    if fmt == "json":
+        rdf_format = ox.RdfFormat.JSON_LD
+    data = ox.serialize(result.triples, format=rdf_format) if result.triples else b""
+    return data.decode("utf-8")

@@ -1,0 +1,91 @@
+"""Real servers for the tests: the PyPI ``oxigraph`` SPARQL server, and small HTTP fault injectors.
+
+Every server binds to 127.0.0.1 on a free port and is stopped by the fixture that started it.
+"""
+
+from __future__ import annotations
+
+import http.server
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def oxigraph_binary() -> str:
+    found = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
+    if not Path(found).exists():
+        raise RuntimeError("the oxigraph server is not installed (pip install oxigraph)")
+    return found
+
+
+@contextmanager
+def oxigraph_server(location: Path | None = None, *, union_default_graph: bool = True, timeout_s: int | None = None):
+    """Start ``oxigraph serve`` on a free loopback port; yields its base URL."""
+    port = free_port()
+    command = [oxigraph_binary(), "serve", "--bind", f"127.0.0.1:{port}"]
+    if location is not None:
+        command += ["--location", str(location)]
+    if union_default_graph:
+        command.append("--union-default-graph")
+    if timeout_s is not None:
+        command += ["--timeout-s", str(timeout_s)]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                urllib.request.urlopen(f"{base}/query?query=ASK%7B%7D", timeout=1).read()
+                break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"oxigraph serve did not start: {process.stderr.read().decode()}")
+                time.sleep(0.05)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def put_graph(base: str, graph: str, ntriples: bytes) -> None:
+    """Replace one named graph through the SPARQL 1.1 Graph Store Protocol."""
+    from urllib.parse import quote
+
+    request = urllib.request.Request(
+        f"{base}/store?graph={quote(graph, safe='')}", data=ntriples, method="PUT",
+        headers={"Content-Type": "application/n-triples"},
+    )
+    urllib.request.urlopen(request, timeout=60).read()
+
+
+@contextmanager
+def http_server(handler_class):
+    """A threaded ``http.server`` on a free loopback port with ``handler_class``; yields its URL."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler_class)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+class QuietHandler(http.server.BaseHTTPRequestHandler):
+    def log_message(self, *args):  # keep test output clean
+        pass
