@@ -45,10 +45,12 @@ def display(term: Term | None) -> str:
 
 
 def table(result: QueryResult) -> str:
-    header = list(result.variables)
-    body = [[display(t) for t in row] for row in result.rows]
+    """An aligned text table; a column ``x`` is left out where ``x_label`` names the same thing."""
+    keep = [i for i, v in enumerate(result.variables) if f"{v}_label" not in result.variables]
+    header = [result.variables[i] for i in keep]
+    body = [[display(row[i]) for i in keep] for row in result.rows]
     widths = [max([len(h)] + [len(r[i]) for r in body]) for i, h in enumerate(header)]
-    numeric = [all(_is_number(row[i]) for row in result.rows if row[i] is not None) for i in range(len(header))]
+    numeric = [all(_is_number(row[i]) for row in result.rows if row[i] is not None) for i in keep]
 
     def line(cells):
         return "  ".join(c.rjust(w) if n else c.ljust(w) for c, w, n in zip(cells, widths, numeric)).rstrip()
