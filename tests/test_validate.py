@@ -167,3 +167,13 @@ def test_cli_turtle_report_is_a_shacl_graph(run_cli, write):
     sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
     assert (None, rdflib.RDF.type, sh.ValidationReport) in graph
     assert any(graph.subjects(rdflib.RDF.type, sh.ValidationResult))
+
+
+@pytest.mark.parametrize("rule", ["Claim-group-count-within-total", "Memorial-not-before-commemorated-event",
+                                  "Claim-value-datatype"])
+def test_rules_fire_under_another_base(rule, monkeypatch):
+    monkeypatch.setenv("HERITAGE_GRAPH_BASE", "https://heritage.example.org/")
+    path = TESTS / "data" / "invalid" / f"{rule}.ttl"
+    report = validate([path])
+    assert {f.shape for f in report.findings} == {f"hgsh:{rule}"}
+    assert all(f.focus.startswith("<https://heritage.example.org/") for f in report.findings)

@@ -165,12 +165,14 @@ def parse_file(path: Path, graph: str | None = None, base: str | None = None) ->
 
 
 def _rewriter(base: str):
+    """Rewrites instance IRIs (``…/id/…``) to ``base``; the ontology's terms keep their IRIs."""
     if base == DEFAULT_BASE:
         return None
+    instances = DEFAULT_BASE + "id/"
     cut = len(DEFAULT_BASE)
 
     def rewrite(term):
-        if isinstance(term, ox.NamedNode) and term.value.startswith(DEFAULT_BASE):
+        if isinstance(term, ox.NamedNode) and term.value.startswith(instances):
             return ox.NamedNode(base + term.value[cut:])
         return term
 

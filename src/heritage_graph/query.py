@@ -192,8 +192,9 @@ def check_syntax(text: str, path: Path | None = None) -> None:
 def bind(query: StoredQuery, values: Mapping[str, str], store: Store) -> dict[str, Term]:
     """Turn the user's parameter values (and the header's defaults) into RDF terms.
 
-    An IRI parameter takes a full IRI, a prefixed name (``hgid:group/lithuanians``) or a label
-    (``Lithuanians``), looked up in the store.
+    An IRI parameter takes a full IRI, a prefixed name (``group:lithuanians``) or a label
+    (``Lithuanians``), looked up in the store: a resource whose main label it is comes before
+    resources that have it as an alternative name.
     """
     for name in values:
         query.parameter(name)
@@ -228,10 +229,12 @@ def to_term(p: Parameter, raw: str, store: Store) -> Term:
 
 _LABEL_LOOKUP = f"""PREFIX rdfs: <{RDFS}>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT DISTINCT ?resource WHERE {{
-  ?resource rdfs:label|skos:altLabel ?label .
+SELECT ?resource (MIN(?rank) AS ?best) WHERE {{
+  {{ ?resource rdfs:label ?label . BIND(0 AS ?rank) }}
+  UNION
+  {{ ?resource skos:altLabel ?label . BIND(1 AS ?rank) }}
   FILTER(LCASE(STR(?label)) = LCASE(STR(?text)))
-}} ORDER BY ?resource"""
+}} GROUP BY ?resource ORDER BY ?best ?resource"""
 
 
 def resolve_iri(name: str, raw: str, store: Store) -> ox.NamedNode:
@@ -244,7 +247,10 @@ def resolve_iri(name: str, raw: str, store: Store) -> ox.NamedNode:
             return ox.NamedNode(text)
         except ValueError as exc:
             raise QueryError(f"parameter {name}: {raw!r} is not a valid IRI") from exc
-    matches = run_text(_LABEL_LOOKUP, store, {"text": ox.Literal(text)}).rows
+    found = run_text(_LABEL_LOOKUP, store, {"text": ox.Literal(text)}).rows
+    # A name that is one resource's main label wins over the same name as another's variant.
+    best = min((int(rank.value) for _, rank in found), default=None)
+    matches = [row for row in found if int(row[1].value) == best]
     if len(matches) == 1:
         return matches[0][0]
     if not matches:

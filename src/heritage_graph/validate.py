@@ -201,7 +201,8 @@ def _findings(results_graph, data_graph, dataset: Dataset) -> list[Finding]:
     sh = rdflib.Namespace(SH)
     label_of = _labeller(data_graph)
     findings = []
-    for result in results_graph.subjects(rdflib.RDF.type, sh.ValidationResult):
+    # Only the report's own results: those nested under sh:detail explain another result.
+    for result in results_graph.objects(None, sh.result):
         focus = results_graph.value(result, sh.focusNode)
         path = results_graph.value(result, sh.resultPath)
         value = results_graph.value(result, sh.value)

@@ -40,7 +40,8 @@ PREFIXES = {
 }
 
 #: The kinds of instance, each with its own IRI folder and Turtle prefix (``camp:karlag``).
-KINDS = ("place", "camp", "site", "group", "community", "person", "organisation", "event", "claim", "source")
+KINDS = ("place", "camp", "site", "group", "community", "person", "organisation", "event", "claim", "source",
+         "concept")
 PREFIXES.update({kind: f"{HGID}{kind}/" for kind in KINDS})
 
 
