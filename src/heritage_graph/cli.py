@@ -247,5 +247,238 @@ def import_csv(csv_file, mapping, out_file):
     click.echo(result.summary())
 
 
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (0.0.0.0 for every interface, behind a proxy).")
+@click.option("--port", type=click.IntRange(1, 65535), default=8080, show_default=True, help="TCP port.")
+@click.option("--data", multiple=True, type=click.Path(path_type=Path),
+              help="Data files or folders to serve instead of the bundled data (the ontology is always added).")
+@click.option("--store", "store_dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Serve a saved Oxigraph store (see 'heritage-graph load --store') instead of loading files.")
+@click.option("--base", metavar="IRI", envvar="HERITAGE_GRAPH_BASE",
+              help="The IRI base the data uses; /id/... on this server stands for BASE/id/... "
+                   "(default: https://w3id.org/heritage-graph/ or $HERITAGE_GRAPH_BASE).")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=10, show_default=True,
+              help="Seconds a SPARQL query may run before it is stopped (503).")
+@click.option("--max-rows", type=click.IntRange(min=1), default=10000, show_default=True,
+              help="Rows (or triples) a query answers at most; a cut result carries X-SPARQL-MaxRows.")
+@click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True,
+              help="SPARQL queries that run at once (one process each).")
+@click.option("--allow-service", "allow_service", multiple=True, metavar="HOST",
+              help="A host (or endpoint IRI) that SPARQL SERVICE clauses may call. Repeatable; default: none.")
+def serve(host, port, data, store_dir, base, timeout, max_rows, workers, allow_service):
+    """Serve the graph as linked data, with a read-only SPARQL endpoint and the stored queries as a web API.
+
+    Resource IRIs answer 303 See Other to their documents (HTML, Turtle, JSON-LD, N-Triples,
+    RDF/XML, by the Accept header); /sparql is SPARQL 1.1 Protocol for queries only;
+    /api/queries/NAME runs a stored query and /api/openapi.json describes them all. See
+    docs/serve.md. Stop with Ctrl-C.
+
+    Example:
+
+        heritage-graph serve
+
+        curl -L -H 'Accept: text/turtle' http://127.0.0.1:8080/id/camp/karlag
+
+        curl 'http://127.0.0.1:8080/api/queries/prisoner-shares?camp=Karlag&format=csv'
+
+        heritage-graph serve --store graph.oxigraph --port 8000 --timeout 5
+    """
+    from .errors import ConfigError
+    from .serve import run
+
+    if store_dir and data:
+        raise ConfigError("give --store or --data, not both")
+    store = None
+    if store_dir:
+        from .load import open_store
+
+        store = open_store(store_dir)
+    click.echo(f"Serving on http://{host}:{port}/ (Ctrl-C to stop)", err=True)
+    run(host, port, store=store, base=base, data_paths=list(data) or None, query_timeout=timeout,
+        max_rows=max_rows, allow_service=allow_service, workers=workers)
+
+
+@main.command()
+@click.option("--endpoint", required=True, metavar="URL",
+              help="The store: an Oxigraph server's root, Virtuoso's root, a Fuseki dataset, a GraphDB "
+                   "repository, or (generic) a Graph Store Protocol URL.")
+@click.option("--store-kind", type=click.Choice(["oxigraph", "virtuoso", "fuseki", "graphdb", "generic"]),
+              default="oxigraph", show_default=True, help="Which store, for its URL layout (docs/push.md).")
+@click.option("--graph", metavar="IRI", help="Put everything into this one named graph (default: one graph per file).")
+@click.option("--user", help="User name for the store.")
+@click.option("--password", envvar="HERITAGE_GRAPH_PASSWORD", help="Password (or $HERITAGE_GRAPH_PASSWORD).")
+@click.option("--auth", type=click.Choice(["basic", "digest"]), default="basic", show_default=True,
+              help="HTTP authentication; Virtuoso needs digest.")
+@click.option("--data", multiple=True, type=click.Path(path_type=Path),
+              help="Data files or folders to push instead of the bundled data (the ontology is always added).")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=120, show_default=True,
+              help="Seconds to wait for each request to the store.")
+@click.option("--update-endpoint", metavar="URL", help="The SPARQL Update URL, where the layout does not give it.")
+@click.option("--query-endpoint", metavar="URL", help="The SPARQL query URL, where the layout does not give it.")
+@click.option("--check-query", metavar="NAME",
+              help="The stored query run on the store afterwards and compared with the local rows "
+                   "(default: prisoner-shares; burials on Virtuoso).")
+def push(endpoint, store_kind, graph, user, password, auth, data, timeout, update_endpoint, query_endpoint,
+         check_query):
+    """Upload the release into a SPARQL store, replacing the previous release there.
+
+    Every graph is uploaded under a staging name (Graph Store Protocol PUT), its triples counted,
+    and then all are switched in with one SPARQL Update request (MOVE GRAPH), graphs of the
+    previous release that are gone are dropped, and the counts and a stored query are checked on
+    the store. A failure before the switch leaves the store as it was. Running it twice changes
+    nothing. See docs/push.md for each store.
+
+    Example:
+
+        oxigraph serve --location store/ --union-default-graph &
+
+        heritage-graph push --endpoint http://127.0.0.1:7878
+
+        heritage-graph push --endpoint http://127.0.0.1:8890 --store-kind virtuoso --user dba --auth digest
+
+        heritage-graph push --endpoint http://127.0.0.1:3030/ds --store-kind fuseki --graph https://example.org/hg
+    """
+    from .push import push as run_push
+
+    result = run_push(endpoint, graph=graph, user=user, password=password, auth=auth, data_paths=list(data) or None,
+                      store_kind=store_kind, timeout=timeout, update_endpoint=update_endpoint,
+                      query_endpoint=query_endpoint, check_query=check_query)
+    click.echo(result.summary())
+
+
+@main.command()
+@click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("build/site"),
+              show_default=True,
+              help="Folder of the release; replaced whole, and only once the new release is complete.")
+@click.option("--data", multiple=True, type=click.Path(path_type=Path),
+              help="Data files or folders to publish instead of the bundled data (the ontology is always added). "
+                   "Repeatable.")
+@click.option("--date", "date", metavar="YYYY-MM-DD",
+              help="The release date written into the release (default: today); fix it to rebuild byte for byte.")
+def build(out_dir, data, date):
+    """Publish a release: dumps, VoID description, ontology documentation and a static site.
+
+    Validates the data first and publishes nothing if it does not conform (exit status 1). The
+    release is written beside OUT and swapped in at the end, so a failed or killed build leaves the
+    previous release as it was; its manifest lists the claims added, removed and changed since that
+    release. Serve OUT from any static host; OUT/.htaccess and OUT/nginx.conf make /id/ IRIs answer
+    303 See Other to their pages or data (see docs/publish.md).
+
+    Example:
+
+        heritage-graph build --out build/site
+
+        heritage-graph build --date 2026-11-27 --data data/kazakhstan
+    """
+    from .publish import build as run
+
+    result = run(out_dir, data_paths=list(data) or None, date=date)
+    click.echo(result.summary())
+
+
+@main.command()
+@click.option("--endpoint", metavar="URL",
+              help="A Wikidata-shaped SPARQL endpoint to find candidates in (default: the imported registers in data/archives/).")
+@click.option("--type", "type_", default="Camp", show_default=True, metavar="CLASS",
+              help="The class of the local resources to reconcile: Camp, Place, City, Group, Person, ... or an IRI.")
+@click.option("--review", "review", type=click.Path(path_type=Path, dir_okay=False),
+              help="Write every candidate with its scores to this CSV, for a curator to mark 'accept' = yes.")
+@click.option("--accept", "threshold", type=float, metavar="THRESHOLD",
+              help="Link each local resource to its best candidate scoring at least THRESHOLD (0-1), e.g. 0.8.")
+@click.option("--from-review", "from_review", type=click.Path(path_type=Path, dir_okay=False, exists=True),
+              help="Link the rows of a review CSV whose 'accept' column is yes (instead of --accept).")
+@click.option("--out", "out", type=click.Path(path_type=Path, dir_okay=False),
+              help="The linkset Turtle file to write (default: data/links/{target}-links.ttl).")
+@click.option("--data", multiple=True, type=click.Path(path_type=Path),
+              help="Data files or folders to read instead of the bundled data.")
+@click.option("--timeout", type=float, default=60, show_default=True, help="Seconds to wait for the endpoint.")
+def reconcile(endpoint, type_, review, threshold, from_review, out, data, timeout):
+    """Find the register camps or Wikidata entities that the hand-curated resources are.
+
+    For every local resource of the class (from the hand-edited data, not the imported archives),
+    score the candidates in the imported register (default) or a Wikidata-shaped endpoint by
+    name similarity across scripts, type agreement and distance, and print the best of each.
+    --review writes every candidate to a CSV; --accept THRESHOLD links the best candidate at or
+    above the threshold; --from-review FILE links the rows a curator marked accept = yes. Links
+    are written, validated first and atomically, to a linkset with how each was made. See
+    docs/link.md.
+
+    Example:
+
+        heritage-graph reconcile --review /tmp/camps-review.csv
+
+        heritage-graph reconcile --accept 0.8
+
+        heritage-graph reconcile --from-review /tmp/camps-review.csv --out /tmp/camps-links.ttl
+
+        heritage-graph reconcile --type Place --endpoint http://127.0.0.1:7878/query --accept 0.8 --out /tmp/wikidata-links.ttl
+    """
+    from . import link
+    from .errors import ConfigError
+    from .load import load
+
+    if threshold is not None and from_review is not None:
+        raise ConfigError("give either --accept THRESHOLD or --from-review FILE, not both")
+    store = load(list(data) or None).store
+    name = link.target_name(store, endpoint)
+    command = link.command_line(type_=type_, endpoint=endpoint, threshold=threshold, from_review=from_review)
+    if from_review is not None:
+        links = link.read_review(from_review)
+        click.echo(f"{len(links)} rows kept in {from_review}")
+    else:
+        rec = link.reconcile(type_, store=store, endpoint=endpoint, timeout=timeout)
+        rec.command = "heritage-graph reconcile"
+        links, notes = link.accept(rec, threshold) if threshold is not None else ([], [])
+        click.echo(rec.summary(links, threshold))
+        for note in notes:
+            click.echo(f"  note: {note}")
+        if review is not None:
+            link.write_review(rec, review)
+            click.echo(f"Wrote {len(rec.candidates)} candidates to {review}")
+        if threshold is None:
+            if review is None:
+                click.echo("(nothing written: give --review FILE, --accept THRESHOLD or --from-review FILE)")
+            return
+    target = out or link.default_out(name)
+    result = link.write_linkset(links, target, target_name=name, command=command,
+                                context=list(data) or None)
+    click.echo(f"Wrote {result.links} links to {target} (validated in {result.seconds:.1f} s)")
+
+
+@main.command()
+@click.argument("fmt", metavar="FORMAT", type=click.Choice(["schema-org", "linked-art", "geojson", "csv"]))
+@click.option("--out", "out", type=click.Path(path_type=Path),
+              help="The file to write (a folder for csv); default: standard output (csv: ./export-csv/).")
+@click.option("--data", multiple=True, type=click.Path(path_type=Path),
+              help="Data files or folders to export instead of the bundled data.")
+def export(fmt, out, data):
+    """Export the graph for other tools: schema.org JSON-LD, Linked Art, GeoJSON or CSV.
+
+    schema-org is JSON-LD for search engines and dataset search (a schema:Dataset and its places,
+    events, memorials, people and organisations); linked-art is a CIDOC-CRM / Linked Art view in
+    Turtle, made by the CONSTRUCT queries of src/heritage_graph/mappings/; geojson is a
+    FeatureCollection of every place, camp and memorial with coordinates; csv writes one CSV file
+    per class into a folder. Files are written atomically. See docs/export.md.
+
+    Example:
+
+        heritage-graph export schema-org --out site/dataset.jsonld
+
+        heritage-graph export linked-art --out /tmp/heritage-graph.crm.ttl
+
+        heritage-graph export geojson --out /tmp/places.geojson
+
+        heritage-graph export csv --out /tmp/heritage-graph-csv
+    """
+    from . import export as exporter
+
+    result = exporter.export(fmt, out, paths=list(data) or None)
+    if out is None and fmt != "csv":
+        click.echo(result.text.rstrip("\n"))
+    else:
+        click.echo(result.summary(), err=out is None)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -41,7 +41,7 @@ PREFIXES = {
 
 #: The kinds of instance, each with its own IRI folder and Turtle prefix (``camp:karlag``).
 KINDS = ("place", "camp", "site", "group", "community", "person", "organisation", "event", "claim", "source",
-         "concept")
+         "concept", "link", "linkset")
 PREFIXES.update({kind: f"{HGID}{kind}/" for kind in KINDS})
 
 
