@@ -10,6 +10,7 @@ import json
 import pyoxigraph as ox
 import pytest
 
+from heritage_graph import atomic
 from heritage_graph import export as ex
 from heritage_graph.cli import main
 from heritage_graph.errors import InputError
@@ -283,7 +284,7 @@ def test_file_export_is_atomic(bundled_dataset, tmp_path, monkeypatch):
         handle.write(data[:100])
         raise OSError("disk full")
 
-    monkeypatch.setattr(importer, "_write_all", broken)
+    monkeypatch.setattr(atomic, "_write_all", broken)
     with pytest.raises(InputError, match="cannot be written"):
         ex.export("geojson", out, store=bundled_dataset.store)
     assert out.read_text(encoding="utf-8") == "previous\n"

@@ -22,7 +22,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from heritage_graph import adapters, importer, resources
+from heritage_graph import adapters, atomic, importer, resources
 from heritage_graph.adapters import csv_mapping, gulag_map
 from heritage_graph.adapters.pgsql import DEFAULT, Expression, parse_inserts, parse_value, quote_literal, tokenize
 from heritage_graph.errors import InputError
@@ -427,7 +427,7 @@ def test_a_failure_while_writing_leaves_the_previous_file(tmp_path, monkeypatch)
         handle.write(data[: len(data) // 2])
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(importer, "_write_all", write_half_then_fail)
+    monkeypatch.setattr(atomic, "_write_all", write_half_then_fail)
     with pytest.raises(OSError):
         importer.import_archive("gulag-map", MINI, tmp_path)
     assert target.read_bytes() == before
@@ -455,7 +455,7 @@ def test_a_killed_import_leaves_the_previous_file_or_the_new_one(tmp_path):
     script = textwrap.dedent(f"""
         import time
         from pathlib import Path
-        from heritage_graph import importer
+        from heritage_graph import atomic, importer
 
         def slow_write(handle, data):
             handle.write(data[: len(data) // 2])
@@ -464,7 +464,7 @@ def test_a_killed_import_leaves_the_previous_file_or_the_new_one(tmp_path):
             time.sleep(60)
             handle.write(data[len(data) // 2 :])
 
-        importer._write_all = slow_write
+        atomic._write_all = slow_write
         importer.import_archive("gulag-map", {str(MINI)!r}, {str(tmp_path)!r})
         """)
     process = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT)

@@ -607,14 +607,9 @@ def write_folder(folder: Path, files: dict[str, str]) -> list[Path]:
                 handle.flush()
                 os.fsync(handle.fileno())
         os.chmod(staging, 0o755)
-        previous = None
-        if folder.exists():
-            previous = parent / f".{folder.name}.previous"
-            shutil.rmtree(previous, ignore_errors=True)
-            folder.rename(previous)
-        staging.rename(folder)
-        if previous is not None:
-            shutil.rmtree(previous, ignore_errors=True)
+        from .atomic import swap_folder
+
+        swap_folder(staging, folder)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

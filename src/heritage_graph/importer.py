@@ -29,6 +29,7 @@ from typing import Callable, Iterable
 
 import pyoxigraph as ox
 
+from .atomic import write_atomic  # noqa: F401  (re-exported: the adapters and link use it from here)
 from . import adapters, resources
 from .adapters.base import Problem, TableCount
 from .errors import InputError
@@ -292,51 +293,6 @@ def _check_writable(folder: Path) -> None:
         raise InputError(f"{folder}: cannot create the output folder ({exc.strerror or exc})") from exc
     if not os.access(folder, os.W_OK):
         raise InputError(f"{folder}: the output folder is not writable")
-
-
-def _write_all(handle, data: bytes) -> None:
-    """Write ``data`` to the open file (a seam for tests that simulate a failure mid-way)."""
-    view = memoryview(data)
-    chunk = 1 << 16
-    for start in range(0, len(view), chunk):
-        handle.write(view[start : start + chunk])
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` atomically: temp file in the same folder, fsync, ``os.replace``.
-
-    A failure (or a kill) at any point leaves the previous file as it was (or no file, if there
-    was none); the temporary file is removed on failure.
-    """
-    path = Path(path)
-    folder = path.parent
-    folder.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            _write_all(handle, data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        try:
-            mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
-            os.chmod(tmp, mode)
-        except OSError:
-            pass
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    try:
-        dir_fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(dir_fd)
-    except OSError:
-        pass
-    finally:
-        os.close(dir_fd)
 
 
 #################################################################

@@ -54,7 +54,7 @@ import pyoxigraph as ox
 
 from .errors import ConfigError, InputError
 from .store import Store
-from .vocab import DCTERMS, GEO, GRAPH, HG, HGID, OWL, RDF, RDFS, SKOS, XSD
+from .vocab import DCTERMS, GEO, HG, HGID, OWL, RDF, RDFS, SKOS, XSD
 
 #################################################################
 # Names across scripts

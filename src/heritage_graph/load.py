@@ -257,7 +257,10 @@ def save_store(paths: Iterable[Path | str] | None, target: Path | str, *, base: 
     import shutil
     import tempfile
 
+    from .atomic import recover_folder, swap_folder
+
     target = Path(target)
+    recover_folder(target, marker="CURRENT")
     if target.exists() and not (target / "CURRENT").exists() and any(target.iterdir()):
         raise InputError(f"{target}: exists and is not an Oxigraph store; refusing to replace it")
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -267,14 +270,7 @@ def save_store(paths: Iterable[Path | str] | None, target: Path | str, *, base: 
         dataset = load(paths, store, base=base)
         store.ox.flush()
         del store.ox
-        previous = None
-        if target.exists():
-            previous = target.with_name(f".{target.name}.previous")
-            shutil.rmtree(previous, ignore_errors=True)
-            target.rename(previous)
-        staging.rename(target)
-        if previous is not None:
-            shutil.rmtree(previous, ignore_errors=True)
+        swap_folder(staging, target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

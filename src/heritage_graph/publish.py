@@ -42,6 +42,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from . import __version__, resources, site
+from .atomic import recover_folder, swap_folder
 from .errors import HeritageGraphError, InputError
 from .vocab import DCTERMS, DEFAULT_BASE, GEO, OWL, RDF, RDFS, SKOS, XSD, configured_base
 
@@ -266,7 +267,7 @@ def build(
     steps: dict[str, float] = {}
     base = _normal_base(base)
     release_date = _release_date(date)
-    _recover(out_dir)
+    recover_folder(out_dir)
     _check_target(out_dir)
 
     def timed(name: str, function, *args):
@@ -302,7 +303,7 @@ def build(
         timed("server configuration", _write_server_config, ctx)
         diff = timed("diff", _diff, before, _claims_of_store(ctx))
         manifest = timed("manifest", _write_manifest, ctx, diff)
-        timed("swap", _swap, staging, out_dir)
+        timed("swap", swap_folder, staging, out_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -355,55 +356,6 @@ def _readable(folder: Path) -> None:
     mask = os.umask(0)
     os.umask(mask)
     folder.chmod(0o777 & ~mask)
-
-
-def _aside(out_dir: Path) -> Path:
-    return out_dir.with_name(f".{out_dir.name}.previous")
-
-
-def _recover(out_dir: Path) -> None:
-    """Put back a release that a killed build had moved aside and not replaced."""
-    aside = _aside(out_dir)
-    if aside.is_dir() and (aside / "manifest.json").is_file():
-        if not out_dir.exists():
-            aside.rename(out_dir)
-        else:
-            shutil.rmtree(aside, ignore_errors=True)
-
-
-def _swap(staging: Path, out_dir: Path) -> None:
-    """Put the new release in place of the old one.
-
-    On Linux the two folders are exchanged in one atomic ``renameat2(RENAME_EXCHANGE)``; elsewhere
-    the old release is renamed aside, the new one renamed in, and the old one deleted (a kill
-    between the two renames leaves the old release aside, and the next build puts it back).
-    """
-    if out_dir.exists():
-        if _exchange(staging, out_dir):
-            shutil.rmtree(staging, ignore_errors=True)
-            return
-        aside = _aside(out_dir)
-        shutil.rmtree(aside, ignore_errors=True)
-        out_dir.rename(aside)
-        staging.rename(out_dir)
-        shutil.rmtree(aside, ignore_errors=True)
-    else:
-        staging.rename(out_dir)
-
-
-def _exchange(a: Path, b: Path) -> bool:
-    if not sys.platform.startswith("linux"):
-        return False
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        renameat2 = libc.renameat2
-    except (OSError, AttributeError):
-        return False
-    at_fdcwd, rename_exchange = -100, 2
-    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
-    return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
 
 
 # ---------------------------------------------------------------------------------------------
