@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Iterable
 
@@ -207,18 +207,31 @@ def load(
     return dataset
 
 
+@lru_cache(maxsize=32)
+def _lines_and_prefixes(path: Path, _mtime_ns: int, _size: int) -> tuple[list[str], list[tuple[str, str]]]:
+    """A file's lines and prefix declarations, read once per version of the file.
+
+    A report names the line of every resource it flags; without this, each finding would read and
+    split the whole file again.
+    """
+    text = path.read_text(encoding="utf-8")
+    prefixes = re.findall(r"@?prefix\s+([\w.-]*):\s*<([^>]*)>", text, flags=re.IGNORECASE)
+    return text.splitlines(), prefixes
+
+
 def subject_line(path: Path, iri: str) -> int | None:
     """The first line of a Turtle/TriG file where ``iri`` stands as the subject of a statement."""
     try:
-        text = path.read_text(encoding="utf-8")
+        stat = path.stat()
+        lines, prefixes = _lines_and_prefixes(path, stat.st_mtime_ns, stat.st_size)
     except (OSError, UnicodeDecodeError):
         return None
     forms = [f"<{iri}>"]
-    for prefix, namespace in re.findall(r"@?prefix\s+([\w.-]*):\s*<([^>]*)>", text, flags=re.IGNORECASE):
+    for prefix, namespace in prefixes:
         if iri.startswith(namespace) and len(iri) > len(namespace):
             forms.append(f"{prefix}:{iri[len(namespace):]}")
     first_use = None
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(lines, start=1):
         stripped = line.lstrip()
         for form in forms:
             if stripped.startswith(form) and _ends_term(stripped, len(form)):
