@@ -26,10 +26,18 @@ pytestmark = pytest.mark.server
 
 OURS = ("https://w3id.org/heritage-graph/", "urn:x-heritage-graph:", "http://example.org/")
 
-#: Stored queries Virtuoso 7.2 answers exactly as SPARQL 1.1 (and Oxigraph) do, rows in order.
-VIRTUOSO_SAME = ["burials", "claims-for", "communities", "external-links", "sources", "uprisings"]
-#: Stored queries whose rows Virtuoso gives in another order (its string collation), but the same rows.
-VIRTUOSO_SAME_ROWS = ["names"]
+#: The stored query Virtuoso 7.2 cannot run: for a SERVICE joined to local results it sends the
+#: remote endpoint a query with the join variable replaced by UNDEF (docs/push.md).
+VIRTUOSO_CANNOT = {"federated-example"}
+#: Stored queries with parameters, run with these values too.
+WITH_VALUES = [
+    ("camp-population", {"camp": "Steplag"}),
+    ("camp-population", {"camp": "Karagandinsky ITL"}),
+    ("prisoner-shares", {"group": "Lithuanians", "camp": "Karlag"}),
+    ("memorials", {"place": "Spassk"}),
+    ("timeline", {"place": "Kazakhstan"}),
+    ("conflicts", {"about": "Karlag"}),
+]
 
 
 def snapshot(store: EndpointStore) -> tuple[dict[str, int], str, str]:
@@ -256,7 +264,7 @@ def test_push_to_virtuoso_counts_match(virtuoso_pushed, bundled_dataset):
     print(f"\nVirtuoso started in {server.started_in:.1f} s; first push {first.timings['total']:.1f} s "
           + ", ".join(f"{k} {v:.2f}" for k, v in first.timings.items()))
     assert first.graphs == {f.graph: f.triples for f in bundled_dataset.files}
-    assert first.check_query == "burials" and first.check_rows > 0
+    assert first.check_query == "prisoner-shares" and first.check_rows > 0
     sizes = after_first[0]
     assert {g: n for g, n in sizes.items() if g != p.MANIFEST} == local_sizes(bundled_dataset)
     assert not [g for g in sizes if g.startswith(p.STAGING)]
@@ -267,23 +275,16 @@ def test_second_push_to_virtuoso_changes_nothing(virtuoso_pushed):
     assert after_second == after_first
 
 
-@pytest.mark.parametrize("name", VIRTUOSO_SAME)
-def test_engine_neutral_queries_agree_on_virtuoso(name, virtuoso_pushed, bundled_dataset):
+@pytest.mark.parametrize(("name", "values"), [(n, {}) for n in sorted(set(q.catalogue()) - VIRTUOSO_CANNOT)]
+                         + WITH_VALUES)
+def test_stored_queries_give_the_same_rows_on_virtuoso(name, values, virtuoso_pushed, bundled_dataset):
+    """Rows, values and order as on the embedded store: the queries are written for both engines."""
     server = virtuoso_pushed[0]
-    local = q.run(name, bundled_dataset.store)
-    remote = q.run(name, EndpointStore(server.sparql, timeout=60))
+    local = q.run(name, bundled_dataset.store, values)
+    remote = q.run(name, EndpointStore(server.sparql, timeout=60), values)
     assert remote.variables == local.variables
+    assert local.rows
     assert [tuple(map(_canonical, r)) for r in remote.rows] == [tuple(map(_canonical, r)) for r in local.rows]
-
-
-@pytest.mark.parametrize("name", VIRTUOSO_SAME_ROWS)
-def test_queries_agree_on_virtuoso_up_to_order(name, virtuoso_pushed, bundled_dataset):
-    server = virtuoso_pushed[0]
-    local = q.run(name, bundled_dataset.store)
-    remote = q.run(name, EndpointStore(server.sparql, timeout=60))
-    assert remote.variables == local.variables
-    assert sorted(tuple(map(_canonical, r)) for r in remote.rows) == \
-        sorted(tuple(map(_canonical, r)) for r in local.rows)
 
 
 def test_virtuoso_needs_the_right_password(virtuoso_pushed, bundled_dataset):

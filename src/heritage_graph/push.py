@@ -10,8 +10,8 @@
    (the graph ``…/graph/release``, listing the release's graphs and their sizes). Oxigraph, Fuseki
    and GraphDB run one update request as one transaction, so readers see the old release or the
    new one; Virtuoso commits operation by operation (see ``docs/push.md``);
-4. counts the triples of every final graph again, and runs a stored query (``prisoner-shares``;
-   ``burials`` on Virtuoso) on the store, comparing its rows with those of the local graph.
+4. counts the triples of every final graph again, and runs a stored query (``prisoner-shares``) on
+   the store, comparing its rows with those of the local graph.
 
 A failure before the switch removes the staging graphs and leaves the store as it was; every
 failure is one :class:`~heritage_graph.errors.EndpointError` line. Pushing the same release twice
@@ -37,9 +37,6 @@ MANIFEST = GRAPH + "release"
 STAGING = "urn:x-heritage-graph:staging:"
 #: The stored query run on the store after a push, compared with the local rows.
 CHECK_QUERY = "prisoner-shares"
-#: Stores whose engine answers CHECK_QUERY differently from SPARQL 1.1 get another check query:
-#: Virtuoso divides integers as integers and drops rows of ``rdfs:subClassOf*`` paths (``docs/push.md``).
-CHECK_QUERIES = {"virtuoso": "burials"}
 
 STORE_KINDS = ("oxigraph", "virtuoso", "fuseki", "graphdb", "generic")
 #: Whether a store applies an update request all or nothing (measured for Oxigraph and Virtuoso;
@@ -153,8 +150,7 @@ def push(endpoint: str, *, graph: str | None = None, user: str | None = None, pa
     ``heritage-graph load`` does; ``dataset`` passes one already loaded. ``graph`` puts everything
     into that one named graph. ``user``/``password`` authenticate with HTTP ``auth`` (``basic`` or
     ``digest``; Virtuoso needs digest). ``timeout`` bounds each HTTP request (seconds).
-    ``check_query`` names the stored query compared after the push (default: :data:`CHECK_QUERY`,
-    or the store's entry in :data:`CHECK_QUERIES`).
+    ``check_query`` names the stored query compared after the push (default: :data:`CHECK_QUERY`).
 
     :raises EndpointError: the store is unreachable, refuses, fails or answers garbage; the counts or
         the check query disagree. Before the switch nothing is left behind.
@@ -233,7 +229,7 @@ def push(endpoint: str, *, graph: str | None = None, user: str | None = None, pa
         timings["verify"] = time.monotonic() - step
 
     step = time.monotonic()
-    name = check_query or CHECK_QUERIES.get(store_kind, CHECK_QUERY)
+    name = check_query or CHECK_QUERY
     rows = check_remote(name, dataset.store, where, user, password, auth, timeout)
     timings["check query"] = time.monotonic() - step
     return PushResult(endpoint, store_kind, counts, removed, name, rows, timings)
