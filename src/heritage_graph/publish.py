@@ -940,7 +940,8 @@ HTACCESS = r"""# heritage-graph: content negotiation for Apache (mod_rewrite, mo
 #                              /doc/camp/karlag.rdf    (Accept: application/rdf+xml)
 #                              /doc/camp/karlag.nt     (Accept: application/n-triples)
 #
-# Served from a sub-folder (https://example.org/heritage/), set RewriteBase to that folder.
+# RewriteBase is the URL path of the folder holding this file: / at the root of the host; served
+# from a sub-folder (https://example.org/heritage/), that folder (RewriteBase /heritage/).
 
 Options -MultiViews
 DirectoryIndex index.html
@@ -960,7 +961,7 @@ RemoveEncoding .gz
 
 <IfModule mod_rewrite.c>
 RewriteEngine On
-# RewriteBase /heritage/
+RewriteBase /
 
 # The ontology: its documentation, or the Turtle file.
 RewriteCond %{HTTP_ACCEPT} text/turtle
