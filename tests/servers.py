@@ -55,11 +55,7 @@ def oxigraph_server(location: Path | None = None, *, union_default_graph: bool =
                 time.sleep(0.05)
         yield base
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop(process)
 
 
 def put_graph(base: str, graph: str, ntriples: bytes) -> None:
@@ -89,3 +85,13 @@ def http_server(handler_class):
 class QuietHandler(http.server.BaseHTTPRequestHandler):
     def log_message(self, *args):  # keep test output clean
         pass
+
+
+def stop(process: subprocess.Popen, timeout: float = 15) -> None:
+    """Stop a server started by a test: politely, then by force."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()

@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import stat
 import subprocess
 import tempfile
 import time
@@ -24,7 +23,7 @@ import rdflib
 
 from heritage_graph.vocab import DEFAULT_BASE
 
-from .servers import free_port
+from .servers import free_port, stop
 from .test_publish import bundled_release
 
 APACHE = shutil.which("apache2") or "/usr/sbin/apache2"
@@ -104,11 +103,7 @@ DirectoryIndex index.html
         _wait(f"http://127.0.0.1:{port}/", process, folder / "error.log")
         yield f"http://127.0.0.1:{port}"
     finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop(process)
         shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -156,11 +151,7 @@ def nginx(www: Path):
         _wait(f"http://127.0.0.1:{port}/", process, folder / "error.log")
         yield f"http://127.0.0.1:{port}"
     finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop(process)
         shutil.rmtree(folder, ignore_errors=True)
 
 

@@ -1,10 +1,16 @@
 """Writing files and folders so that a failure or a kill leaves the old version or the new one.
 
 :func:`write_atomic` replaces one file (temporary file in the same folder, fsync, ``os.replace``);
+:func:`replace_files` replaces several, each written whole before any is renamed;
 :func:`swap_folder` puts a fully written staging folder in place of a folder (an atomic exchange
 on Linux, else rename aside and in), and :func:`recover_folder` puts back a folder that a killed
 swap had moved aside. Every command that writes output (load, import, reconcile, export, build)
 goes through these.
+
+A process killed while writing leaves its temporary file or staging folder behind (hidden, named
+``.NAME.*.tmp`` or ``.NAME.build-*``, never read as data). The writer holds a lock on it
+(``flock``) for as long as it lives, so the next writer of the same target can tell a leftover of a
+dead process from the work of a live one, and removes the leftovers (:func:`remove_stale`).
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ import os
 import shutil
 import sys
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 
@@ -28,27 +35,52 @@ def write_atomic(path: Path, data: bytes) -> None:
     """Replace ``path`` with ``data`` atomically: temp file in the same folder, fsync, ``os.replace``.
 
     A failure (or a kill) at any point leaves the previous file as it was (or no file, if there
-    was none); the temporary file is removed on failure.
+    was none); the temporary file is removed on failure, and a killed writer's by the next write.
     """
-    path = Path(path)
-    folder = path.parent
-    folder.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    tmp = Path(tmp_name)
+    replace_files([(Path(path), data)])
+
+
+def replace_files(files: Iterable[tuple[Path, bytes]]) -> None:
+    """Replace several files, each atomically: every one is written whole and fsynced under a
+    temporary name first, then they are renamed into place one after the other, the first named
+    last. A failure or a kill while writing leaves every file as it was; once the first file is the
+    new one, so are all the others (it is the one readers should trust, e.g. the data beside its
+    report).
+    """
+    staged: list[tuple[Path, Path, int | None]] = []
     try:
-        with os.fdopen(fd, "wb") as handle:
-            _write_all(handle, data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        try:
-            mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
-            os.chmod(tmp, mode)
-        except OSError:
-            pass
-        os.replace(tmp, path)
+        for path, data in files:
+            path = Path(path)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            remove_stale(path.parent, f".{path.name}.", ".tmp")
+            fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            lock = _lock(fd)
+            staged.append((path, Path(tmp_name), lock))
+            with os.fdopen(os.dup(fd), "wb") as handle:
+                os.close(fd)
+                _write_all(handle, data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            try:
+                mode = path.stat().st_mode & 0o777 if path.exists() else 0o644
+                os.chmod(tmp_name, mode)
+            except OSError:
+                pass
+        for path, tmp, _ in reversed(staged):
+            os.replace(tmp, path)
     except BaseException:
-        tmp.unlink(missing_ok=True)
+        for _, tmp, _ in staged:
+            tmp.unlink(missing_ok=True)
         raise
+    finally:
+        for _, _, lock in staged:
+            if lock is not None:
+                os.close(lock)
+    for folder in dict.fromkeys(path.parent for path, _, _ in staged):
+        _fsync_folder(folder)
+
+
+def _fsync_folder(folder: Path) -> None:
     try:
         dir_fd = os.open(folder, os.O_RDONLY)
     except OSError:
@@ -59,6 +91,68 @@ def write_atomic(path: Path, data: bytes) -> None:
         pass
     finally:
         os.close(dir_fd)
+
+
+def _lock(fd: int) -> int | None:
+    """Take an exclusive lock on what ``fd`` is open on, for as long as this process keeps the
+    returned descriptor open (the system drops it when the process ends, however it ends)."""
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: leftovers are then not recognised, only never read
+        return None
+    held = os.dup(fd)
+    try:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(held)
+        return None
+    return held
+
+
+def remove_stale(folder: Path, prefix: str, suffix: str = "") -> list[Path]:
+    """Remove the temporary files and staging folders in ``folder`` named ``prefix…suffix`` that
+    no live process holds (a writer killed before it could clean up); returns what was removed."""
+    try:
+        import fcntl
+    except ImportError:
+        return []
+    removed = []
+    try:
+        entries = [entry for entry in Path(folder).iterdir()
+                   if entry.name.startswith(prefix) and entry.name.endswith(suffix) and not entry.is_symlink()]
+    except OSError:
+        return []
+    for entry in entries:
+        try:
+            fd = os.open(entry, os.O_RDONLY)
+        except OSError:
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            continue  # a live writer holds it
+        finally:
+            os.close(fd)
+        if entry.is_dir():
+            shutil.rmtree(entry, ignore_errors=True)
+        else:
+            entry.unlink(missing_ok=True)
+        removed.append(entry)
+    return removed
+
+
+def staging_folder(out_dir: Path, tag: str = "build") -> tuple[Path, int | None]:
+    """A new hidden folder beside ``out_dir`` to write a replacement into, and the lock that marks
+    it as in use (close it when done). Leftovers of killed runs are removed first."""
+    out_dir = Path(out_dir)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale(out_dir.parent, f".{out_dir.name}.{tag}-")
+    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.{tag}-", dir=out_dir.parent))
+    fd = os.open(staging, os.O_RDONLY)
+    try:
+        return staging, _lock(fd)
+    finally:
+        os.close(fd)
 
 
 def aside_path(out_dir: Path) -> Path:

@@ -531,7 +531,6 @@ def csv_tables(store: OxigraphStore) -> dict[str, tuple[str, int]]:
     ``lat``, ``source``, ...). Several values in a cell are joined with `` | ``; IRIs are written
     as prefixed names (``camp:karlag``), numbers and texts as they are.
     """
-    closure = _class_closure(store)
     placed: set[str] = set()
     tables = {}
     for name, class_iri in CSV_KINDS:

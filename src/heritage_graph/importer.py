@@ -30,6 +30,7 @@ from typing import Callable, Iterable
 import pyoxigraph as ox
 
 from .atomic import write_atomic  # noqa: F401  (re-exported: the adapters and link use it from here)
+from .atomic import replace_files
 from . import adapters, resources
 from .adapters.base import Problem, TableCount
 from .errors import InputError
@@ -136,8 +137,10 @@ def import_archive(adapter_name: str, source_dir: Path | str, out_dir: Path | st
     result = ImportResult(adapter.name, source, out_path, report_path, len(rdf.quads), rdf.counts,
                           rdf.problems, seconds, validation)
     _check_writable(out)
-    write_atomic(out_path, turtle.encode("utf-8"))
-    write_atomic(report_path, problems_tsv(rdf.problems).encode("utf-8"))
+    # both files written whole before either is renamed; the Turtle is renamed last, so a new graph
+    # never stands beside the previous report
+    replace_files([(out_path, turtle.encode("utf-8")),
+                   (report_path, problems_tsv(rdf.problems).encode("utf-8"))])
     result.written = True
     return result
 
@@ -231,7 +234,8 @@ def validate_turtle(turtle: str, target: Path, *, context: list[ox.Quad] | None 
     quads (see :func:`context_extract`). With ``only``, findings on other resources than those
     IRIs are ignored (the context's own are not this import's business). Returns (report, seconds).
 
-    :raises ImportValidationError: a violation; the message lists them (at most 30).
+    :raises ImportValidationError: a violation; the message is one line for one violation, else a line
+        saying how many and one line for each (at most 30).
     """
     from .validate import validate
 
@@ -260,9 +264,16 @@ def validate_turtle(turtle: str, target: Path, *, context: list[ox.Quad] | None 
                     finding.line = None
         if report.violations:
             shown = [f"{f.where}: {f.focus}: {f.path or '(the resource)'}"
-                     + (f" = {f.value}" if f.value is not None else "") + f": {f.message} [{f.shape}]"
+                     + (f" = {_clip(f.value)}" if f.value is not None else "") + f": {f.message} [{f.shape}]"
                      for f in report.violations[:30]]
             more = len(report.violations) - len(shown)
+            if len(report.violations) == 1:  # one fault, one line
+                unwritten = report.violations[0].file == str(target)
+                raise ImportValidationError(
+                    f"{shown[0]}; the imported graph does not conform to the shapes, nothing was written"
+                    + (" (the line is that of the text that would have been written)" if unwritten else ""),
+                    report,
+                )
             raise ImportValidationError(
                 f"{target}: the imported graph does not conform to the shapes "
                 f"({len(report.violations)} violations); nothing was written (lines are those of the text "
@@ -413,12 +424,22 @@ def serialize_turtle(quads: Iterable[ox.Quad], *, header: list[str] | None = Non
 
 
 def _check_round_trip(text: str, quads: list[ox.Quad]) -> None:
-    parsed = {ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(text.encode("utf-8"), format=ox.RdfFormat.TURTLE)}
+    try:
+        parsed = {ox.Triple(q.subject, q.predicate, q.object)
+                  for q in ox.parse(text.encode("utf-8"), format=ox.RdfFormat.TURTLE)}
+    except MemoryError as exc:  # one term longer than the parser's 16 MiB buffer
+        longest = max((len(q.object.value) for q in quads if isinstance(q.object, ox.Literal)), default=0)
+        raise InputError(f"a text of {longest:,} characters is longer than an RDF term may be (16 MiB); "
+                         "nothing was written") from exc
     expected = {ox.Triple(q.subject, q.predicate, q.object) for q in quads}
     if parsed != expected:  # pragma: no cover - a bug of the writer, not of the input
         missing = list(expected - parsed)[:3]
         extra = list(parsed - expected)[:3]
         raise RuntimeError(f"the Turtle writer lost or changed triples: missing {missing}, extra {extra}")
+
+
+def _clip(text: str, width: int = 100) -> str:
+    return text if len(text) <= width else text[: width - 3] + "..."
 
 
 def _display(path: Path) -> str:

@@ -37,7 +37,10 @@ FORMATS = {
     ".jsonld": ox.RdfFormat.JSON_LD,
 }
 
-_POSITION = re.compile(r"^Parser error (?:at line \d+ between columns \d+ and \d+|between line \d+ column \d+ and line \d+ column \d+|at line \d+|at byte \d+)?:?\s*")
+#: The longest single term (a literal, an IRI) Oxigraph's parsers take: 16 MiB.
+MAX_TERM_BYTES = 16 * 1024 * 1024
+
+_POSITION = re.compile(r"^Parser error (?:at line \d+ between columns \d+ and \d+|between line \d+ column \d+ and line \d+ column \d+|at line \d+ column \d+|at line \d+|at byte \d+)?:?\s*")
 
 
 @dataclass
@@ -63,6 +66,33 @@ class Dataset:
     def _by_graph(self) -> dict[str, Path]:
         return {f.graph: f.path for f in self.files}
 
+    @cached_property
+    def _order(self) -> dict[str, int]:
+        """Each file's graph and its place in the load order."""
+        return {f.graph: k for k, f in enumerate(self.files)}
+
+    def duplicate_definitions(self) -> list[tuple[str, list[tuple[Path, int | None]]]]:
+        """Resources given a class (``rdf:type``) in more than one file, each with those files and lines.
+
+        A resource is defined in one file; a second definition elsewhere is either a copy that will
+        drift from the first or a different thing under the same IRI. Returns (IRI, [(file, line),
+        ...]) with the files in load order, the resources in the order of their first file.
+        """
+        order = self._order
+        graphs: dict[str, set[str]] = {}
+        for quad in self.store.ox.quads_for_pattern(None, ox.NamedNode(RDF + "type"), None, None):
+            if isinstance(quad.subject, ox.NamedNode) and isinstance(quad.graph_name, ox.NamedNode) \
+                    and quad.graph_name.value in order:
+                graphs.setdefault(quad.subject.value, set()).add(quad.graph_name.value)
+        found = []
+        for iri, names in graphs.items():
+            if len(names) > 1:
+                files = [self._by_graph[g] for g in sorted(names, key=order.__getitem__)]
+                found.append((iri, [(path, subject_line(path, iri)) for path in files]))
+        first = {path: k for k, path in enumerate(f.path for f in self.files)}
+        found.sort(key=lambda item: (first[item[1][0][0]], item[1][0][1] or 0, item[0]))
+        return found
+
     def where_defined(self, iri: str) -> tuple[Path | None, int | None]:
         """The file (and line) where a resource is defined: where it is given a type, else first used.
 
@@ -72,10 +102,11 @@ class Dataset:
         candidates = [q.graph_name for q in self.store.ox.quads_for_pattern(node, ox.NamedNode(RDF + "type"), None, None)]
         if not candidates:
             candidates = [q.graph_name for q in self.store.ox.quads_for_pattern(node, None, None, None)]
-        for graph in candidates:
-            path = self.file_for_graph(getattr(graph, "value", ""))
-            if path is not None:
-                return path, subject_line(path, iri)
+        order = self._order
+        known = sorted({getattr(g, "value", "") for g in candidates} & order.keys(), key=order.__getitem__)
+        if known:  # defined in several files: the first one loaded
+            path = self._by_graph[known[0]]
+            return path, subject_line(path, iri)
         return None, None
 
 
@@ -105,6 +136,8 @@ def expand(paths: Iterable[Path | str]) -> list[Path]:
             if not inside:
                 raise InputError(f"{path}: the folder holds no RDF file ({', '.join(sorted(FORMATS))})")
             found.extend(inside)
+        elif not path.is_file():
+            raise InputError(f"{path}: not a regular file (a device, a pipe or a socket)")
         elif path.suffix not in FORMATS:
             raise InputError(
                 f"{path}: unknown RDF format {path.suffix or '(no extension)'}; "
@@ -160,8 +193,69 @@ def parse_file(path: Path, graph: str | None = None, base: str | None = None) ->
             else:
                 quads.append(ox.Quad(quad.subject, quad.predicate, quad.object, g))
     except SyntaxError as exc:
-        raise RdfSyntaxError(path, exc.lineno, exc.offset, _POSITION.sub("", str(exc.msg))) from exc
+        reason = _one_line(_POSITION.sub("", str(exc.msg)))
+        raise RdfSyntaxError(path, exc.lineno, exc.offset, _explain(content, exc.lineno, exc.offset, reason)) from exc
+    except MemoryError as exc:  # the parser's buffer limit: one term longer than MAX_TERM_BYTES
+        line = _line_of_long_term(content)
+        where = f"{path}:{line}" if line else str(path)
+        raise InputError(f"{where}: a literal or IRI longer than {MAX_TERM_BYTES // (1024 * 1024)} MiB, more than "
+                         "the RDF parser takes; keep long texts in a file of their own and link it") from exc
     return quads
+
+
+def _one_line(reason: str, width: int = 300) -> str:
+    """The parser's reason on one line, cut short: it may quote a token holding line breaks or megabytes."""
+    reason = reason.replace("\r", "\\r").replace("\n", "\\n")
+    return reason if len(reason) <= width else reason[: width - 3] + "..."
+
+
+def _explain(content: bytes, line: int | None, column: int | None, reason: str) -> str:
+    """The parser's reason, made plainer where the position tells more (an unclosed string or IRI)."""
+    if reason.startswith("No LoadDocumentCallback has been set to load remote contexts"):
+        return "the JSON-LD @context is a web address; write the context into the file (nothing is fetched)"
+    if reason.startswith("Line jumps are not allowed in string literals"):
+        return ("a string is not closed before the end of the line (a text over several lines is written "
+                'in triple quotes """...""", or with \\n)')
+    if not reason.startswith("Unexpected end of file") or not line or not column:
+        return reason
+    lines = content.decode("utf-8", errors="replace").split("\n")
+    if line > len(lines) or column > len(lines[line - 1]):
+        return reason
+    opened = lines[line - 1][column - 1]
+    if opened in "\"'":
+        return f"a string opened here with {opened} is never closed (the file ends inside it)"
+    if opened == "<":
+        return "an IRI opened here with < is never closed (the file ends inside it)"
+    if opened in "[(":
+        return f"a {opened} opened here is never closed (the file ends inside it)"
+    return reason
+
+
+def _line_of_long_term(content: bytes) -> int | None:
+    """The line where a term too long for the parser starts, or None when it cannot be told.
+
+    The term is on the first line longer than the limit, or it is a long string in triple quotes
+    spanning lines: then the line of its opening quotes.
+    """
+    start = 0
+    number = 1
+    while start < len(content):
+        end = content.find(b"\n", start)
+        end = len(content) if end == -1 else end
+        if end - start > MAX_TERM_BYTES:
+            return number
+        start = end + 1
+        number += 1
+    found = []
+    for quotes in (b'"""', b"'''"):
+        position = content.find(quotes)
+        while position != -1:
+            close = content.find(quotes, position + 3)
+            if close == -1 or close - position > MAX_TERM_BYTES:
+                found.append(content.count(b"\n", 0, position) + 1)
+                break
+            position = content.find(quotes, close + 3)
+    return min(found) if found else None
 
 
 def _rewriter(base: str):
@@ -232,6 +326,8 @@ def subject_line(path: Path, iri: str) -> int | None:
             forms.append(f"{prefix}:{iri[len(namespace):]}")
     first_use = None
     for number, line in enumerate(lines, start=1):
+        if "\\" in line:  # a local name written with escapes, such as hgid:claim\/karlag
+            line = _LOCAL_ESCAPE.sub(r"\1", line)
         stripped = line.lstrip()
         for form in forms:
             if stripped.startswith(form) and _ends_term(stripped, len(form)):
@@ -239,6 +335,10 @@ def subject_line(path: Path, iri: str) -> int | None:
             if first_use is None and _contains_term(line, form):
                 first_use = number
     return first_use
+
+
+#: A reserved character escaped with a backslash in a prefixed name (Turtle's PN_LOCAL_ESC).
+_LOCAL_ESCAPE = re.compile(r"\\([_~.\-!$&'()*+,;=/?#@%])")
 
 
 def _ends_term(text: str, end: int) -> bool:

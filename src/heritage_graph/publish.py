@@ -33,7 +33,6 @@ import os
 import re
 import shutil
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -42,7 +41,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from . import __version__, resources, site
-from .atomic import recover_folder, swap_folder
+from .atomic import recover_folder, staging_folder, swap_folder
 from .errors import HeritageGraphError, InputError
 from .vocab import DCTERMS, DEFAULT_BASE, GEO, OWL, RDF, RDFS, SKOS, XSD, configured_base
 
@@ -284,8 +283,7 @@ def build(
     warnings = [f"validation: {f.message} ({f.focus})" for f in validation.warnings]
     before = timed("read previous release", _previous_claims, previous, out_dir)
 
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.build-", dir=out_dir.parent))
+    staging, lock = staging_folder(out_dir, "build")  # removes what killed builds left beside out_dir
     try:
         _readable(staging)
         data = site.SiteData(dataset.store, base=base)
@@ -307,6 +305,9 @@ def build(
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    finally:
+        if lock is not None:
+            os.close(lock)
     total = sum(f["bytes"] for f in manifest["files"])
     result = BuildResult(
         out_dir=out_dir,

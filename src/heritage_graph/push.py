@@ -20,6 +20,7 @@ leaves the same store. Store layouts and what each store makes atomic: ``docs/pu
 
 from __future__ import annotations
 
+import http.client
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -204,15 +205,24 @@ def push(endpoint: str, *, graph: str | None = None, user: str | None = None, pa
             client.update(switch_request(release, staging, removed, counts))
             timings["switch"] = time.monotonic() - step
         except BaseException as exc:
+            # a switch whose answer is lost (a timeout, a dropped connection, a proxy's 502) may have
+            # been applied all the same: the staging graphs, emptied by MOVE, tell
+            applied = _switched(client, staging) if switching and isinstance(exc, HeritageGraphError) else False
             try:
                 client.update(" ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in staging.values()))
             except HeritageGraphError:
                 pass  # the next push drops what is left under the staging prefix
             if not isinstance(exc, HeritageGraphError):
                 raise
+            if applied:
+                raise EndpointError(f"{exc}; the store applied the switch all the same: the new release is in "
+                                    "place (push again to have it checked)") from exc
             if switching and not ATOMIC_UPDATES.get(where.kind, True):
                 raise EndpointError(f"{exc}; {where.kind} does not roll back a failed update request, so the "
                                     "release may be partly switched: push again to complete it") from exc
+            if applied is None:
+                raise EndpointError(f"{exc}; whether the store applied the switch cannot be told (it does not "
+                                    "answer): push again") from exc
             raise EndpointError(f"{exc}; the release in the store was left as it was") from exc
 
         step = time.monotonic()
@@ -220,6 +230,11 @@ def push(endpoint: str, *, graph: str | None = None, user: str | None = None, pa
         wrong = [f"{name}: {final.get(name, 0)} instead of {counts[name]}" for name in release
                  if final.get(name, 0) != counts[name]]
         if wrong:
+            if ATOMIC_UPDATES.get(where.kind, True) and _switched(client, staging) is False:
+                # the store said yes to the switch but did nothing (something between answered for it)
+                client.update(" ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in staging.values()))
+                raise EndpointError(f"{where.update} accepted the switch but did not apply it "
+                                    f"({'; '.join(wrong[:3])}); the release in the store was left as it was")
             raise EndpointError(f"after the switch {where.query} counts other triples than were pushed "
                                 f"({'; '.join(wrong[:3])})")
         gone = client.count_graphs(removed)
@@ -233,6 +248,18 @@ def push(endpoint: str, *, graph: str | None = None, user: str | None = None, pa
     rows = check_remote(name, dataset.store, where, user, password, auth, timeout)
     timings["check query"] = time.monotonic() - step
     return PushResult(endpoint, store_kind, counts, removed, name, rows, timings)
+
+
+def _switched(client: _Client, staging: Mapping[str, str]) -> bool | None:
+    """Whether a switch request whose answer failed was applied: its staging graphs, checked full
+    before it, are all empty then (MOVE empties them). None when the store does not answer."""
+    if not staging:
+        return None
+    try:
+        left = client.count_graphs(list(staging.values()))
+    except HeritageGraphError:
+        return None
+    return not any(left.values())
 
 
 def switch_request(release: Mapping[str, list], staging: Mapping[str, str], removed: Iterable[str],
@@ -272,7 +299,11 @@ def check_remote(name: str, local_store, where: Layout, user, password, auth, ti
     from .store import EndpointStore
 
     local = q.run(name, local_store)
-    remote = q.run(name, EndpointStore(where.query, timeout=timeout, user=user, password=password, auth=auth))
+    try:
+        remote = q.run(name, EndpointStore(where.query, timeout=timeout, user=user, password=password, auth=auth))
+    except http.client.HTTPException as exc:  # an answer cut short: the connection closed mid-way
+        raise EndpointError(f"the release is in place, but {where.query} broke off its answer to {name} "
+                            f"({type(exc).__name__})") from exc
     if remote.variables != local.variables:
         raise EndpointError(f"the release is in place, but {name} on {where.query} answers the columns "
                             f"{', '.join(remote.variables)}, not {', '.join(local.variables)}")

@@ -49,8 +49,15 @@ log = logging.getLogger("heritage_graph.serve")
 
 #: Largest SPARQL request body accepted (bytes).
 MAX_QUERY_BYTES = 1_000_000
+#: Longest URL (path and query string, bytes) accepted; longer answers 414 (send long queries by POST).
+MAX_URL_BYTES = 16_384
+#: Largest request headers (all names and values, bytes) accepted; larger answers 431.
+MAX_HEADER_BYTES = 65_536
 #: Extra seconds a worker is given to answer "timed out" itself before it is stopped.
 GRACE = 0.5
+#: Seconds a query waits for a free worker (at least; the query timeout if longer) before the
+#: server answers 503 busy: a burst of quick queries queues rather than fails.
+WORKER_WAIT = 10
 #: The header that says a result was cut at the row cap (the name Virtuoso uses for the same).
 TRUNCATED_HEADER = "X-SPARQL-MaxRows"
 
@@ -78,14 +85,20 @@ _STRING = "|".join([
 ])
 
 
+#: What a prefixed name's local part may hold besides name characters: a reserved character escaped
+#: with a backslash (``x:a\\#b``) or a percent-encoded byte (SPARQL's PN_LOCAL_ESC and PERCENT).
+_LOCAL_ESCAPE = r"\\[_~.\-!$&'()*+,;=/?#@%]|%[0-9A-Fa-f]{2}"
+
+
 def _token_pattern():
     import re
 
     return re.compile(
         r"(?P<skip>\s+|#[^\n\r]*)"
         rf"|(?P<string>{_STRING})"
-        r'|(?P<iri><[^\s<>"{}|^`\\]*>)'
-        r"|(?P<word>[?$]?[A-Za-z_\u00C0-\uFFFF][\w.:\-\u00B7\u00C0-\uFFFF]*|:[\w.\-]*)"
+        r'|(?P<iri><(?:[^<>"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>)'
+        rf"|(?P<word>[?$]?[A-Za-z_\u00C0-\uFFFF](?:[\w.:\-\u00B7\u00C0-\uFFFF]|{_LOCAL_ESCAPE})*"
+        rf"|:(?:[\w.:\-\u00B7\u00C0-\uFFFF]|{_LOCAL_ESCAPE})*)"
         r"|(?P<other>.)",
         re.DOTALL,
     )
@@ -108,9 +121,13 @@ def _unescape(text: str) -> str:
 
 
 def tokens(text: str) -> list[tuple[str, str]]:
-    """The query's tokens as ``(kind, text)``; strings, IRIs and comments are kept whole."""
+    """The query's tokens as ``(kind, text)``; strings, IRIs and comments are kept whole.
+
+    The tokens are those of the SPARQL grammar: codepoint escapes are read inside strings and IRIs
+    only (as Oxigraph reads them), a prefixed name keeps its escaped characters (``x:a\\#b``).
+    """
     out = []
-    for match in _TOKENS.finditer(_unescape(text)):
+    for match in _TOKENS.finditer(text):
         if match.lastgroup != "skip":
             out.append((match.lastgroup, match.group(0)))
     return out
@@ -118,90 +135,139 @@ def tokens(text: str) -> list[tuple[str, str]]:
 
 @dataclass
 class QueryInfo:
-    """What a query text is: its form and the SERVICE endpoints it calls."""
+    """What a query text is: its form, the SERVICE endpoints it calls, and the graphs its ``FROM``
+    and ``FROM NAMED`` clauses name."""
 
     form: str | None
     services: list[str] = field(default_factory=list)
+    datasets: list[str] = field(default_factory=list)
 
 
 def inspect_query(text: str) -> QueryInfo:
-    """The form of a SPARQL text (``SELECT``, ``ASK``, ``CONSTRUCT``, ``DESCRIBE``, or an update keyword)
-    and the IRIs of its ``SERVICE`` clauses (``?var`` for a variable endpoint), read without running it.
+    """The form of a SPARQL text (``SELECT``, ``ASK``, ``CONSTRUCT``, ``DESCRIBE``, or an update keyword),
+    the IRIs of its ``SERVICE`` clauses (``?var`` for a variable endpoint) and of its ``FROM`` clauses,
+    read without running it.
+
+    The text is read twice, as SPARQL reads it and with every ``\\u`` escape decoded first (as some
+    engines do), and what either reading finds counts: a clause hidden from one reading by an escape
+    is seen by the other.
 
     >>> inspect_query("PREFIX e: <http://e/> # SERVICE\\nSELECT * { SERVICE SILENT e:x { ?s ?p 'SERVICE' } }")
-    QueryInfo(form='SELECT', services=['http://e/x'])
+    QueryInfo(form='SELECT', services=['http://e/x'], datasets=[])
     >>> inspect_query("prefix x: <http://e/> insert data { x:a x:b x:c }").form
     'INSERT'
+    >>> inspect_query('SELECT * { BIND("\\\\u0022 # " AS ?x) SERVICE <http://h/> { ?s ?p ?o } }').services
+    ['http://h/']
     """
-    toks = tokens(text)
+    info = _inspect(tokens(text))
+    decoded = _unescape(text)
+    if decoded != text:
+        other = _inspect(tokens(decoded))
+        info.form = info.form or other.form
+        if other.form in UPDATE_KEYWORDS:
+            info.form = other.form
+        info.services += [iri for iri in other.services if iri not in info.services]
+        info.datasets += [iri for iri in other.datasets if iri not in info.datasets]
+    return info
+
+
+def _inspect(toks: list[tuple[str, str]]) -> QueryInfo:
     prefixes: dict[str, str] = {}
     base = ""
     form = None
-    services = []
+    services: list[str] = []
+    datasets: list[str] = []
     i = 0
     while i < len(toks):
         kind, value = toks[i]
         upper = value.upper()
         if kind == "word" and upper == "PREFIX" and i + 2 < len(toks):
-            name, iri = toks[i + 1][1], toks[i + 2][1]
-            if iri.startswith("<"):
-                prefixes[name.removesuffix(":")] = urljoin(base, iri[1:-1]) if base else iri[1:-1]
+            name, iri = toks[i + 1][1], toks[i + 2]
+            if iri[0] == "iri":
+                prefixes[name.removesuffix(":")] = _resolve(base, _iri_text(iri[1]))
             i += 3
             continue
-        if kind == "word" and upper == "BASE" and i + 1 < len(toks) and toks[i + 1][1].startswith("<"):
-            base = urljoin(base, toks[i + 1][1][1:-1]) if base else toks[i + 1][1][1:-1]
+        if kind == "word" and upper == "BASE" and i + 1 < len(toks) and toks[i + 1][0] == "iri":
+            base = _resolve(base, _iri_text(toks[i + 1][1]))
             i += 2
             continue
         if kind == "word" and form is None and (upper in QUERY_FORMS or upper in UPDATE_KEYWORDS):
             form = upper
-        if kind == "word" and upper == "SERVICE":
+        if kind == "word" and upper in ("SERVICE", "FROM"):
             j = i + 1
-            if j < len(toks) and toks[j][1].upper() == "SILENT":
+            if j < len(toks) and toks[j][1].upper() == ("SILENT" if upper == "SERVICE" else "NAMED"):
                 j += 1
             target = toks[j] if j < len(toks) else ("other", "")
-            services.append(_service_iri(target, prefixes, base))
+            (services if upper == "SERVICE" else datasets).append(_target_iri(target, prefixes, base))
             i = j + 1
             continue
         i += 1
-    return QueryInfo(form, services)
+    return QueryInfo(form, services, datasets)
 
 
-def _service_iri(token: tuple[str, str], prefixes: Mapping[str, str], base: str) -> str:
+def _iri_text(token: str) -> str:
+    """The IRI of an ``<…>`` token, its codepoint escapes decoded."""
+    return _unescape(token[1:-1])
+
+
+def _resolve(base: str, reference: str) -> str:
+    """``reference`` resolved against ``base`` as RFC 3986 says: a reference with a scheme is absolute
+    (``http:127.0.0.1/`` stays as written; Python's ``urljoin`` would put it under the base's host)."""
+    import re
+
+    if not base or re.match(r"^[A-Za-z][A-Za-z0-9+.\-]*:", reference):
+        return reference
+    return urljoin(base, reference)
+
+
+def _target_iri(token: tuple[str, str], prefixes: Mapping[str, str], base: str) -> str:
+    import re
+
     kind, value = token
     if kind == "iri":
-        return urljoin(base, value[1:-1]) if base else value[1:-1]
+        return _resolve(base, _iri_text(value))
     if kind == "word" and value.startswith(("?", "$")):
         return "?" + value[1:]
     if kind == "word" and ":" in value:
         prefix, _, local = value.partition(":")
         if prefix in prefixes:
-            return prefixes[prefix] + local
+            return prefixes[prefix] + re.sub(r"\\(.)", r"\1", local)
     return value or "(nothing)"
 
 
 def service_allowed(iri: str, allow: Iterable[str]) -> bool:
-    """Whether a SERVICE endpoint is allowed: its host, or the endpoint IRI itself, is listed.
+    """Whether a SERVICE endpoint is allowed: an ``http(s)`` IRI whose host, or the endpoint IRI
+    itself, is listed.
 
     >>> service_allowed("https://query.wikidata.org/sparql", ["query.wikidata.org"])
     True
     >>> service_allowed("https://evil.example/sparql", ["https://query.wikidata.org/sparql"])
     False
+    >>> service_allowed("file:///etc/passwd", ["file:///etc/passwd"])
+    False
     """
     if iri.startswith("?"):
         return False
-    host = (urlsplit(iri).hostname or "").lower()
+    try:
+        parts = urlsplit(iri)
+        host = (parts.hostname or "").lower()
+    except ValueError:
+        return False
+    if parts.scheme.lower() not in ("http", "https") or not host or parts.username is not None:
+        return False
     for entry in allow:
         entry = entry.strip()
         if "://" in entry:
             if iri == entry:
                 return True
-        elif host and host == entry.lower():
+        elif host == entry.lower():
             return True
     return False
 
 
 def check_query(text: str, allow_service: Iterable[str] = ()) -> QueryInfo:
-    """Refuse what the endpoint does not run: updates (403) and SERVICE to hosts not allowed (403).
+    """Refuse what the endpoint does not run: updates (403), SERVICE to hosts not allowed (403), and
+    ``FROM <file:…>`` (403: the server reads no files a query names).
 
     :raises Refused: with the status and a one-line reason.
     """
@@ -217,7 +283,22 @@ def check_query(text: str, allow_service: Iterable[str] = ()) -> QueryInfo:
         if not service_allowed(iri, allowed):
             listed = ", ".join(allowed) if allowed else "none"
             raise Refused(403, f"SERVICE <{iri}> is refused: this endpoint calls only allowed hosts ({listed})")
+    check_graphs(info.datasets, "FROM")
     return info
+
+
+def check_graphs(iris: Iterable[str], what: str) -> None:
+    """Refuse graph names a query may not use: ``file:`` IRIs (403), and what is no IRI (400).
+
+    :raises Refused: with the status and a one-line reason.
+    """
+    for iri in iris:
+        if iri.lower().startswith("file:"):
+            raise Refused(403, f"{what} <{iri}> is refused: this endpoint reads no files")
+        try:
+            ox.NamedNode(iri)
+        except ValueError:
+            raise Refused(400, f"{what} {iri!r} is not an IRI") from None
 
 
 # Query workers ----------------------------------------------------------------------------------
@@ -383,6 +464,8 @@ def worker_main(argv: list[str]) -> None:
             answer = execute(store, job)
         except MemoryError:
             answer = {"status": "error", "code": 503, "message": "the query needed more memory than the server allows"}
+        except Exception as exc:  # noqa: BLE001  (a fault of the server, not the query: answer, keep the worker)
+            answer = {"status": "error", "code": 500, "message": f"the query failed: {_one_line(exc)}"}
         conn.send(answer)
 
 
@@ -411,12 +494,15 @@ def execute(store: ox.Store, job: Mapping) -> dict:
     deadline = time.monotonic() + float(job.get("timeout", 10))
     max_rows = int(job.get("max_rows", 10000))
     options: dict = {}
-    if job.get("default_graphs"):
-        options["default_graph"] = [ox.NamedNode(g) for g in job["default_graphs"]]
-    else:
-        options["use_default_graph_as_union"] = True
-    if job.get("named_graphs"):
-        options["named_graphs"] = [ox.NamedNode(g) for g in job["named_graphs"]]
+    try:
+        if job.get("default_graphs"):
+            options["default_graph"] = [ox.NamedNode(g) for g in job["default_graphs"]]
+        else:
+            options["use_default_graph_as_union"] = True
+        if job.get("named_graphs"):
+            options["named_graphs"] = [ox.NamedNode(g) for g in job["named_graphs"]]
+    except ValueError as exc:
+        return {"status": "error", "code": 400, "message": f"a graph named in the request is not an IRI: {_one_line(exc)}"}
     try:
         result = store.query(job["sparql"], **options)
         truncated = False
@@ -682,7 +768,10 @@ def _pool_for(store: OxigraphStore, workers: int, max_memory_mb: int | None) -> 
 class CORS:
     """Adds ``Access-Control-Allow-Origin: *`` to every answer and answers CORS preflights.
 
-    The data is public and read-only, so any web page may query it (see enable-cors.org).
+    The data is public and read-only, so any web page may query it (see enable-cors.org). It also
+    turns away, before any route runs, a URL longer than :data:`MAX_URL_BYTES` (414) and request
+    headers larger than :data:`MAX_HEADER_BYTES` (431), and marks every answer ``nosniff`` so that
+    no browser takes a plain-text error for a page.
     """
 
     EXPOSE = "Content-Location, Location, Link, Vary, " + TRUNCATED_HEADER
@@ -696,6 +785,12 @@ class CORS:
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
+        url_bytes = len(scope.get("raw_path") or scope["path"].encode("utf-8")) + len(scope.get("query_string") or b"")
+        if url_bytes > MAX_URL_BYTES:
+            return await _plain(send, 414, f"the URL is longer than {MAX_URL_BYTES} bytes; send a long query by "
+                                           "POST (application/sparql-query)")
+        if sum(len(k) + len(v) for k, v in scope.get("headers") or []) > MAX_HEADER_BYTES:
+            return await _plain(send, 431, f"the request headers are larger than {MAX_HEADER_BYTES} bytes")
         headers = dict(scope.get("headers") or [])
         if scope["method"] == "OPTIONS" and b"access-control-request-method" in headers:
             await send({"type": "http.response.start", "status": 204, "headers": [
@@ -713,10 +808,21 @@ class CORS:
                 message["headers"] = list(message.get("headers") or []) + [
                     (b"access-control-allow-origin", b"*"),
                     (b"access-control-expose-headers", self.EXPOSE.encode()),
+                    (b"x-content-type-options", b"nosniff"),
                 ]
             await send(message)
 
         await self.app(scope, receive, send_with_cors)
+
+
+async def _plain(send, status: int, message: str) -> None:
+    """Answer ``status`` with one line of text, straight from the ASGI layer."""
+    body = (message + "\n").encode("utf-8")
+    await send({"type": "http.response.start", "status": status, "headers": [
+        (b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(body)).encode()),
+        (b"access-control-allow-origin", b"*"), (b"x-content-type-options", b"nosniff"), (b"connection", b"close"),
+    ]})
+    await send({"type": "http.response.body", "body": body})
 
 
 def _config(request) -> Config:
@@ -809,13 +915,24 @@ def home(request):
 
 
 def asset(request):
-    from starlette.responses import FileResponse
+    """``/assets/{name}``: one of the site's few fixed files (a name looked up, never a path joined)."""
+    import mimetypes
+
+    from starlette.responses import Response
 
     site = _site()
     path = getattr(site, "ASSETS", {}).get("assets/" + request.path_params["name"]) if site else None
     if path is None or not Path(path).is_file():
         return error(request, 404, f"nothing here: {request.url.path}")
-    return FileResponse(path, headers={"Cache-Control": "public, max-age=3600"})
+    content = _ASSET_BYTES.get(path)
+    if content is None:
+        content = _ASSET_BYTES.setdefault(path, Path(path).read_bytes())  # small, and they do not change
+    media = mimetypes.guess_type(str(path))[0] or "application/octet-stream"
+    return Response(content, media_type=media + ("; charset=utf-8" if media.startswith("text/") else ""),
+                    headers={"Cache-Control": "public, max-age=3600"})
+
+
+_ASSET_BYTES: dict = {}
 
 
 def classes_page(request):
@@ -877,6 +994,9 @@ def query_page(request):
         stored = q.find(name)
     except QueryError as exc:
         return error(request, 404, str(exc))
+    refused = _stored_refused(stored, _config(request))
+    if refused is not None:
+        return error(request, refused.status, refused.message)
     values = {k: v for k, v in request.query_params.items() if v != ""}
     try:
         page = _render(request, "render_query", name, values=values, downloads=False)
@@ -931,7 +1051,7 @@ def resource_id(request):
     offer = neg.choose(request.headers.get("accept"), neg.RESOURCE_TYPES)
     if offer is None:
         return _not_acceptable(request, neg.RESOURCE_TYPES)
-    location = f"{_root(request)}doc/{kind}/{slug}.{offer.suffix}"
+    location = f"{_root(request)}doc/{_uri(kind)}/{_uri(slug)}.{offer.suffix}"
     return Response(status_code=303, headers={"Location": location, "Vary": "Accept"})
 
 
@@ -950,16 +1070,17 @@ def resource_doc(request):
         headers["Vary"] = "Accept"
         if offer is None:
             return _not_acceptable(request, neg.RESOURCE_TYPES)
-        headers["Content-Location"] = f"{_root(request)}doc/{kind}/{slug}.{offer.suffix}"
+        headers["Content-Location"] = f"{_root(request)}doc/{_uri(kind)}/{_uri(slug)}.{offer.suffix}"
     iri = f"{config.base}id/{kind}/{slug}"
     triples = describe(config.store, iri, config.base)
     if not triples:
         return error(request, 404, f"no resource {iri}", headers)
-    headers["Link"] = f'<{iri}>; rel="describes"'
+    headers["Link"] = f'<{_uri(iri, iri=True)}>; rel="describes"'
     if offer.rdf_format is None:
         site = _site()
         if site is not None and hasattr(site, "render_resource"):
-            page = site.render_resource(config.store, iri, root=_root(request))
+            page = site.render_resource(config.store, iri, root=_root(request), base=config.base,
+                                        data=_site_data(config))
             if page is None:
                 return error(request, 404, f"no resource {iri}", headers)
         else:
@@ -967,6 +1088,23 @@ def resource_doc(request):
         return _html(page, headers=headers)
     body = ox.serialize(triples, format=offer.rdf_format, prefixes=config.prefixes)
     return Response(body, media_type=_media(offer), headers=headers)
+
+
+def _uri(text: str, *, iri: bool = False) -> str:
+    r"""``text`` fit for a header: a path segment (or with ``iri``, an IRI, its delimiters kept) with
+    every character a URI may not hold unescaped (controls, spaces, quotes, angle brackets,
+    non-ASCII) percent-encoded as UTF-8.
+
+    >>> _uri("karlag")
+    'karlag'
+    >>> _uri("a\r\nSet-Cookie: x")
+    'a%0D%0ASet-Cookie:%20x'
+    >>> _uri("https://e/алматы?a=b#c", iri=True)
+    'https://e/%D0%B0%D0%BB%D0%BC%D0%B0%D1%82%D1%8B?a=b#c'
+    """
+    from urllib.parse import quote
+
+    return quote(text, safe=":/?#[]@!$&'()*+,;=-._~%" if iri else "!$&'()*+,;=:@-._~")
 
 
 def _media(offer: neg.Offer) -> str:
@@ -1047,6 +1185,8 @@ async def sparql(request):
         return error(request, 400, "no query: the query is empty")
     try:
         info = check_query(text, config.allow_service)
+        check_graphs(params.get("default-graph-uri") or [], "default-graph-uri")
+        check_graphs(params.get("named-graph-uri") or [], "named-graph-uri")
     except Refused as exc:
         return error(request, exc.status, exc.message)
     offers = neg.GRAPH_TYPES if info.form in ("CONSTRUCT", "DESCRIBE") else neg.RESULTS_TYPES
@@ -1072,10 +1212,11 @@ def _run_job(request, job: dict, offer: neg.Offer):
     config = _config(request)
     started = time.monotonic()
     try:
-        answer = config.pool.run(job, config.query_timeout)
+        answer = config.pool.run(job, config.query_timeout, wait=max(config.query_timeout, WORKER_WAIT))
     except PoolBusy:
-        return error(request, 503, f"the server is busy: all {config.pool.size} query workers are taken; "
-                                   "try again shortly", {"Retry-After": "5"})
+        return error(request, 503, f"the server is busy: all {config.pool.size} query workers were taken for "
+                                   f"{max(config.query_timeout, WORKER_WAIT):g} s; try again shortly",
+                     {"Retry-After": "5"})
     status = answer.get("status")
     if status == "timeout":
         return error(request, 503, f"the query ran longer than {config.query_timeout:g} s and was stopped; "
@@ -1099,6 +1240,9 @@ async def _sparql_params(request) -> dict[str, list[str]]:
     if request.method != "POST":
         return params
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_QUERY_BYTES:
+        raise Refused(413, f"the request is larger than {MAX_QUERY_BYTES} bytes")
     body = await _body(request)
     if content_type == "application/sparql-update":
         raise Refused(403, "this endpoint is read-only: SPARQL Update is refused")
@@ -1197,6 +1341,9 @@ def api_query(request):
         stored = q.find(name)
     except QueryError as exc:
         return error(request, 404, str(exc), json_default=True)
+    refused = _stored_refused(stored, config)
+    if refused is not None:
+        return error(request, refused.status, refused.message, json_default=True)
     values = {}
     for key, value in request.query_params.multi_items():
         if key == "format":
@@ -1221,6 +1368,16 @@ def api_query(request):
         return error(request, 400, str(exc), json_default=True)
     job = {"sparql": text, "format": offer.suffix, "max_rows": config.max_rows}
     return _run_job(request, job, offer)
+
+
+def _stored_refused(stored, config: Config) -> Refused | None:
+    """Why the server does not run a stored query (one that calls a SERVICE it was not told to
+    allow: the server makes no request of its own unless started with ``--allow-service``), or None."""
+    try:
+        check_query(stored.text, config.allow_service)
+    except Refused as exc:
+        return Refused(exc.status, f"the stored query {stored.name} is not run here: {exc.message}")
+    return None
 
 
 def openapi(request):

@@ -1207,7 +1207,8 @@ def _ref(data: SiteData, node: ox.NamedNode) -> dict:
     for prefix, namespace in {**_ALIGN_PREFIXES, **_LINK_PREFIXES}.items():
         if iri.startswith(namespace):
             return {"text": f"{prefix}:{iri[len(namespace):]}", "href": iri, "external": True}
-    return {"text": iri, "href": iri, "external": True}
+    # only web IRIs become links: a javascript: or data: IRI in the data is shown as text
+    return {"text": iri, "href": iri if iri.startswith(("http://", "https://")) else None, "external": True}
 
 
 def render_ontology_reference(store, *, root: str = "/", base: str | None = None, data: SiteData | None = None,

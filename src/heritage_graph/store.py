@@ -114,6 +114,24 @@ def _from_oxigraph(result) -> QueryResult:
     return QueryResult("graph", triples=list(result))
 
 
+def _first_line(text: str, limit: int = 200) -> str:
+    """The first non-empty line of an error body, which SPARQLWrapper gives as a bytes literal.
+
+    >>> _first_line("  b'Virtuoso 37000 Error SP031: bad\\nSPARQL query:\\n...'")
+    'Virtuoso 37000 Error SP031: bad'
+    """
+    import ast
+
+    text = text.strip()
+    if text[:2] in ("b'", 'b"'):
+        try:
+            text = ast.literal_eval(text).decode("utf-8", "replace")
+        except (ValueError, SyntaxError):
+            text = text[2:]
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return lines[0][:limit] if lines else ""
+
+
 class EndpointStore(Store):
     """Any SPARQL 1.1 endpoint, through SPARQLWrapper.
 
@@ -167,6 +185,7 @@ class EndpointStore(Store):
         return parse_json_results(raw, self.url)
 
     def _send(self, wrapper) -> bytes:
+        import http.client
         import socket
         import urllib.error
 
@@ -177,8 +196,7 @@ class EndpointStore(Store):
             return response.response.read()
         except SPARQLWrapperException as exc:
             status = _WRAPPER_STATUS.get(type(exc).__name__, "an error")
-            detail = str(exc).split("Response:", 1)[-1].strip().splitlines()
-            detail = detail[0][:200] if detail and "Response:" in str(exc) else ""
+            detail = _first_line(str(exc).split("Response:", 1)[-1]) if "Response:" in str(exc) else ""
             raise EndpointError(f"{self.url} answered {status}" + (f": {detail}" if detail else "")) from exc
         except urllib.error.HTTPError as exc:
             detail = ""
@@ -194,6 +212,8 @@ class EndpointStore(Store):
             raise EndpointError(f"cannot reach {self.url}: {reason}") from exc
         except (socket.timeout, TimeoutError) as exc:
             raise EndpointError(f"{self.url} did not answer within {self.timeout:g} s") from exc
+        except http.client.HTTPException as exc:  # the answer cut short, or not HTTP
+            raise EndpointError(f"{self.url} broke off its answer ({type(exc).__name__})") from exc
         except (OSError, ValueError) as exc:
             raise EndpointError(f"cannot query {self.url}: {exc}") from exc
 

@@ -48,7 +48,8 @@ class Problem:
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
         row = f"{self.table} row {self.row_id}" if self.row_id is not None else self.table
-        return f"{where}: {row}: [{self.category}] {self.message}; {self.action}"
+        text = f"{where}: {row}: [{self.category}] {self.message}; {self.action}"
+        return text.replace("\r", "\\r").replace("\n", "\\n")  # one reported row, one line
 
     def as_tsv(self) -> str:
         cells = [self.file, "" if self.line is None else str(self.line), self.table,
@@ -179,13 +180,18 @@ def decimal(value) -> ox.Literal:
     from decimal import Decimal
 
     d = Decimal(str(value))
-    if d == d.to_integral_value() and "E" not in str(d):
-        lexical = f"{d.quantize(Decimal(1))}.0"
+    if not d.is_finite():
+        raise ValueError(f"{value} is not a finite number")
+    # format(d, "f") writes every digit of d exactly; normalize() and quantize() would round
+    # to the context's 28 digits (or fail) on longer numbers
+    lexical = format(d, "f")
+    if "." in lexical:
+        lexical = lexical.rstrip("0")
+        if lexical.endswith("."):
+            lexical += "0"
     else:
-        lexical = format(d.normalize(), "f")
-        if "." not in lexical:
-            lexical += ".0"
-    if lexical.startswith("-0") and Decimal(lexical) == 0:
+        lexical += ".0"
+    if lexical.startswith("-") and not lexical.strip("-0."):
         lexical = lexical[1:]
     return ox.Literal(lexical, datatype=ox.NamedNode(XSD + "decimal"))
 

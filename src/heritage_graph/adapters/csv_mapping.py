@@ -56,6 +56,9 @@ _DECIMAL = re.compile(r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)$")
 _PREFIXED = re.compile(r"^([A-Za-z][A-Za-z0-9_.-]*)?:([^\s/]*)$")
 _MAX_ERRORS_SHOWN = 200
 
+#: The most digits an integer cell may have: Python (and so the validator) reads no longer ones.
+MAX_INTEGER_DIGITS = 4000
+
 
 class CsvRowErrors(InputError):
     """Rows of a CSV file that cannot be imported; ``errors`` holds one line per error."""
@@ -65,6 +68,9 @@ class CsvRowErrors(InputError):
         self.rows = rows
         shown = errors[:_MAX_ERRORS_SHOWN]
         more = len(errors) - len(shown)
+        if len(errors) == 1:  # one fault, one line
+            super().__init__(f"{errors[0]}; nothing was written")
+            return
         super().__init__(
             f"{path}: {len(errors)} error{'s' if len(errors) != 1 else ''} in {rows} "
             f"row{'s' if rows != 1 else ''}; nothing was written:\n  " + "\n  ".join(shown)
@@ -114,7 +120,7 @@ class Template:
             if filter_ == "slug":
                 slugged = slug(value)
                 if not slugged:
-                    return None, [(column, f"{value!r} gives no slug (no letters or digits)")]
+                    return None, [(column, f"{_clip(value)!r} gives no slug (no letters or digits)")]
                 value = slugged
             out.append(value)
         return "".join(out), []
@@ -606,6 +612,14 @@ def _iri(value: Any, prefixes: dict[str, str]) -> ox.NamedNode | None:
     return ox.NamedNode(full) if _is_iri(full) else None
 
 
+def _canonical_integer(value: str) -> str:
+    """An integer's canonical lexical form (no plus sign, no leading zeros), without int(): a cell of
+    thousands of digits is still an integer, and Python refuses to convert one."""
+    sign = "-" if value.startswith("-") else ""
+    digits = value.lstrip("+-").lstrip("0") or "0"
+    return ("" if digits == "0" else sign) + digits
+
+
 def _text_of(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -620,18 +634,22 @@ def convert(value: str, datatype: str, language: str | None, prefixes: dict[str,
         return ox.Literal(value, language=language or "en"), None
     if datatype == "integer":
         if not _INTEGER.match(value):
-            return None, f"{value!r} is not an integer"
-        return ox.Literal(str(int(value)), datatype=ox.NamedNode(XSD + "integer")), None
+            return None, f"{_clip(value)!r} is not an integer"
+        digits = len(value.lstrip("+-").lstrip("0"))
+        if digits > MAX_INTEGER_DIGITS:
+            return None, (f"{_clip(value)!r} is an integer of {digits:,} digits; a value may have at most "
+                          f"{MAX_INTEGER_DIGITS:,}")
+        return ox.Literal(_canonical_integer(value), datatype=ox.NamedNode(XSD + "integer")), None
     if datatype == "decimal":
         if not _DECIMAL.match(value):
-            return None, f"{value!r} is not a decimal number"
+            return None, f"{_clip(value)!r} is not a decimal number"
         from .base import decimal
 
         return decimal(Decimal(value)), None
     if datatype == "boolean":
         low = value.lower()
         if low not in ("true", "false", "1", "0"):
-            return None, f"{value!r} is not true or false"
+            return None, f"{_clip(value)!r} is not true or false"
         return ox.Literal("true" if low in ("true", "1") else "false", datatype=ox.NamedNode(XSD + "boolean")), None
     if datatype == "date":
         try:
@@ -639,12 +657,12 @@ def convert(value: str, datatype: str, language: str | None, prefixes: dict[str,
             if len(value) != 10:
                 raise ValueError
         except ValueError:
-            return None, f"{value!r} is not a date written as YYYY-MM-DD"
+            return None, f"{_clip(value)!r} is not a date written as YYYY-MM-DD"
         return ox.Literal(parsed.isoformat(), datatype=ox.NamedNode(XSD + "date")), None
     if datatype == "iri":
         node = _iri(value, prefixes)
         if node is None:
-            return None, f"{value!r} is not an IRI or a prefixed name with a declared prefix"
+            return None, f"{_clip(value)!r} is not an IRI or a prefixed name with a declared prefix"
         return node, None
     return None, f"unknown datatype {datatype!r}"  # pragma: no cover - checked in the mapping
 
@@ -718,7 +736,7 @@ class CsvMappingAdapter(Adapter):
         try:
             header = next(reader, None)
         except csv.Error as exc:
-            raise InputError(f"{self.file}:{lines.first}: the header line is not CSV ({exc})") from exc
+            raise InputError(f"{self.file}:{lines.first}: the header line is not CSV ({_csv_reason(exc)})") from exc
         if header is None:
             raise InputError(f"{self.file}: the file holds no header line and no rows")
         header_line = lines.first
@@ -744,7 +762,7 @@ class CsvMappingAdapter(Adapter):
             except StopIteration:
                 break
             except csv.Error as exc:
-                errors.append(f"{self.file}:{lines.first}: not CSV ({exc})")
+                errors.append(f"{self.file}:{lines.first}: not CSV ({_csv_reason(exc)})")
                 failed_rows.add(lines.first)
                 break
             line = lines.first
@@ -765,7 +783,7 @@ class CsvMappingAdapter(Adapter):
         # map every row now, so that mapping errors are collected with the column errors
         checked = {key for key in map(self._error_key, errors) if key is not None}
         mapping_errors: list[str] = []
-        self._made = self._convert(table, mapping_errors, failed_rows)
+        self._made = self._convert(table, mapping_errors, failed_rows, checked)
         # a cell already reported by the column checks is not reported again by the mapping
         errors.extend(e for e in mapping_errors if self._error_key(e) not in checked)
         if errors:
@@ -797,7 +815,8 @@ class CsvMappingAdapter(Adapter):
                     errors.append(f"{self.file}:{line}: column {spec.name!r}: {problem}")
         return errors
 
-    def _convert(self, table: Table, errors: list[str], failed_rows: set[int]) -> _Made:
+    def _convert(self, table: Table, errors: list[str], failed_rows: set[int],
+                 checked: set[tuple[int, str]] = frozenset()) -> _Made:
         mapping = self.mapping
         made = _Made(QuadList())
         add = made.quads.add
@@ -827,6 +846,8 @@ class CsvMappingAdapter(Adapter):
                                       f"{resource.subject.text!r} needs it")
                     continue
                 subject = _iri(subject_text, mapping.prefixes)
+                if subject is None and any((line, c) in checked for c in resource.subject.columns):
+                    continue  # made of a cell already reported as wrong: one fault, one message
                 if subject is None:
                     row_errors.append(f"{self.file}:{line}: the subject {subject_text!r} is not a valid IRI "
                                       f"(from {resource.subject.text!r}; use {{column|slug}} for free text)")
@@ -843,7 +864,7 @@ class CsvMappingAdapter(Adapter):
                 pending: list[tuple[ox.NamedNode, Any]] = [(TYPE, t) for t in resource.types]
                 for prop in resource.properties:
                     term, problem = self._value(prop, record.values, line)
-                    if problem:
+                    if problem and not any((line, c) in checked for c in prop.columns):
                         row_errors.append(problem)
                     elif term is not None:
                         pending.append((prop.predicate, term))
@@ -944,6 +965,15 @@ class _Lines:
         return not self._quotes_open
 
 
+def _csv_reason(exc: csv.Error) -> str:
+    """The csv module's reason, in the words of the rest of the messages."""
+    reason = str(exc)
+    match = re.match(r"field larger than field limit \((\d+)\)", reason)
+    if match:
+        return f"a cell longer than {int(match.group(1)):,} characters, the most a cell may hold"
+    return reason
+
+
 def _dedupe(errors: list[str]) -> list[str]:
     seen: set[str] = set()
     out = []
@@ -952,6 +982,11 @@ def _dedupe(errors: list[str]) -> list[str]:
             seen.add(error)
             out.append(error)
     return out
+
+
+def _clip(text: str, width: int = 40) -> str:
+    """``text`` cut to ``width`` characters for a message."""
+    return text if len(text) <= width else text[: width - 3] + "..."
 
 
 def _kind(value: Any) -> str:

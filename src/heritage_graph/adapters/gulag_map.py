@@ -44,7 +44,16 @@ and what was done; see ``docs/import.md``):
   that year but states no number. It becomes an ``hg:Unknown`` claim with no value and
   ``hg:statedAs "0"`` (``zero-count``); a NULL count likewise, without ``hg:statedAs``
   (``null-count``). Statistics of a location that is missing or was skipped are skipped
-  (``missing-location``).
+  (``missing-location``);
+- an id or a reference that is not a whole number (NULL, text such as ``'10'``) is reported and its
+  row skipped (``bad-id``); a year or a count written as text, or a count above
+  :data:`MAX_COUNT`, likewise (``bad-year``, ``bad-count``); a location whose ``geom`` is NULL is
+  imported without coordinates (``bad-geometry``);
+- a text column longer than :data:`MAX_TEXT_LENGTH` characters is left out (``too-long``).
+
+A file of the export that is empty, or that holds no ``INSERT`` into its table, makes the archive
+unusable (:class:`~heritage_graph.errors.InputError`): importing it would replace the previous
+import with a register that lost a table.
 """
 
 from __future__ import annotations
@@ -98,6 +107,13 @@ PLACEHOLDER_TITLES = {"de": {"Neue Gefängnis"}, "en": {"New prison"}}
 PLACEHOLDER_POINT = (Decimal(90), Decimal(62))
 
 FIRST_YEAR, LAST_YEAR = 1700, 2100
+
+#: The longest text column the adapter reads, in characters (the register's longest is 12,450);
+#: a longer one is a damaged row, reported and ignored rather than carried into the graph.
+MAX_TEXT_LENGTH = 1_000_000
+
+#: The largest prisoner count taken as a figure: a larger one is a damaged row.
+MAX_COUNT = 10**9
 
 SOURCE_TITLE = "Memorial, GULAG map (gulagmap.ru), after Smirnov 1998"
 
@@ -255,6 +271,9 @@ class GulagMapAdapter(Adapter):
             raise InputError(f"{source}: no such folder")
         if not source.is_dir():
             raise InputError(f"{source}: not a folder; give the folder holding the archive's .sql files")
+        folders = [file for file, _ in TABLES.values() if (source / file).is_dir()]
+        if folders:
+            raise InputError(f"{source / folders[0]}: is a folder, not the SQL file of the export")
         missing = [file for file, _ in TABLES.values() if not (source / file).is_file()]
         if missing:
             raise InputError(f"{source}: the GULAG map export is incomplete: missing {', '.join(missing)}")
@@ -262,14 +281,19 @@ class GulagMapAdapter(Adapter):
         for table, (file, needed) in TABLES.items():
             path = source / file
             try:
-                content = path.read_bytes().decode("utf-8")
-            except UnicodeDecodeError as exc:
-                line = path.read_bytes()[: exc.start].count(b"\n") + 1
-                raise InputError(f"{path}:{line}: not UTF-8 text") from exc
+                raw = path.read_bytes()
             except OSError as exc:
                 raise InputError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
+            try:
+                content = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                line = raw[: exc.start].count(b"\n") + 1
+                raise InputError(f"{path}:{line}: not UTF-8 text (byte 0x{raw[exc.start]:02x}); "
+                                 "the export's files are UTF-8") from exc
             if content.startswith("\ufeff"):
                 content = content[1:]
+            if not content.strip():
+                raise InputError(f"{path}: the file is empty; the export has no {table} without it")
             parsed = parse_inserts(content, file)
             read_table = Table(table, file)
             for problem in parsed.problems:
@@ -287,6 +311,12 @@ class GulagMapAdapter(Adapter):
                     raise InputError(f"{file}:{row.line}: the INSERT into {table} lacks the column(s) "
                                      f"{', '.join(absent)}; the adapter needs {', '.join(needed)}")
                 read_table.records.append(Record(row.as_dict(), file, row.line))
+            if not read_table.records and not any(p.table == table and p.file == file for p in result.problems):
+                first = ""
+                if parsed.skipped:
+                    line = parsed.skipped[0][0]
+                    first = f"; its first statement, at line {line}, begins {_clip(content.split(chr(10))[line - 1].strip(), 40)!r}"
+                raise InputError(f"{path}: holds no INSERT INTO {table} ... VALUES{first}")
             result.tables[table] = read_table
         return result
 
@@ -336,10 +366,16 @@ class _Mapper:
             self.report(record, table, row_id, "bad-json", f"{column} is {_show(value)}, not JSON text",
                         INTERPRETED + ": the column ignored")
             return None
+        if len(value) > MAX_TEXT_LENGTH:
+            self.report(record, table, row_id, "too-long",
+                        f"{column} is {len(value):,} characters long; the adapter reads texts of up to "
+                        f"{MAX_TEXT_LENGTH:,}", INTERPRETED + ": the column ignored")
+            return None
         try:
             return json.loads(value, parse_float=Decimal, parse_int=Decimal)
-        except ValueError as exc:
-            self.report(record, table, row_id, "bad-json", f"{column} is not valid JSON ({exc.args[0]})",
+        except (ValueError, RecursionError) as exc:
+            why = exc.args[0] if isinstance(exc, ValueError) else "nested too deeply"
+            self.report(record, table, row_id, "bad-json", f"{column} is not valid JSON ({_clip(why)})",
                         INTERPRETED + ": the column ignored")
             return None
 
@@ -427,10 +463,12 @@ class _Mapper:
             for record_id, record in self._unique(table, records, [self._id(r, table) for r in records]):
                 labels = self._texts(record, table, "title", record_id)
                 if "en" not in labels:
-                    fallback = transliterate(labels["ru"]) if "ru" in labels else f"{table} {record_id}"
+                    if "ru" in labels:
+                        fallback, how = transliterate(labels["ru"]), "transliterated from the Russian title"
+                    else:
+                        fallback, how = f"{table} {record_id}", "made of the table's name and the row's id"
                     self.report(record, table, record_id, "empty-title",
-                                f"no English title; English label {fallback!r}",
-                                INTERPRETED + ": English label transliterated from the Russian title")
+                                f"no English title; English label {fallback!r}", INTERPRETED + f": English label {how}")
                     labels["en"] = fallback
                 definitions = self._texts(record, table, "description", record_id) if "description" in record.values else {}
                 found[table][record_id] = (labels, definitions)
@@ -506,7 +544,9 @@ class _Mapper:
         locations: dict[int, _Location] = {}
         seen_points: dict[tuple, int] = {}
         for location_id, record in self._unique(table, records, [self._id(r, table) for r in records]):
-            camp_id = record.get("camp_id")
+            camp_id = self._id(record, table, "camp_id")
+            if camp_id is None:
+                continue
             if camp_id not in camps:
                 exists = any(r.get("id") == camp_id for r in self.read.tables["camps"].records)
                 why = "was not imported" if exists else "is not in the register"
@@ -533,6 +573,9 @@ class _Mapper:
     def _point(self, record: Record, table: str, location_id: int) -> tuple[Decimal, Decimal] | None:
         geom = self._json(record, table, "geom", location_id)
         if geom is None:
+            if record.get("geom") is None:
+                self.report(record, table, location_id, "bad-geometry", "geom is NULL: the location has no point",
+                            INTERPRETED + ": no coordinates")
             return None
         coordinates = geom.get("coordinates") if isinstance(geom, dict) else None
         if not isinstance(geom, dict) or geom.get("type") != "Point" or not isinstance(coordinates, list) \
@@ -558,7 +601,8 @@ class _Mapper:
                     return None
             else:
                 self.report(record, table, location_id, "bad-coordinates",
-                            f"the coordinate {_show(value)} is not a number", INTERPRETED + ": no coordinates")
+                            f"the coordinate {_clip(json.dumps(value, default=str))} is not a number",
+                            INTERPRETED + ": no coordinates")
                 return None
         if strings:
             self.report(record, table, location_id, "string-coordinates",
@@ -594,7 +638,9 @@ class _Mapper:
         records = self.read.tables[table].records
         by_key: dict[tuple[int, int], _Claim] = {}
         for record_id, record in self._unique(table, records, [self._id(r, table) for r in records]):
-            location_id = record.get("location_id")
+            location_id = self._id(record, table, "location_id")
+            if location_id is None:
+                continue
             if location_id not in locations:
                 exists = any(r.get("id") == location_id for r in self.read.tables["camp_locations"].records)
                 why = "was not imported" if exists else "is not in the register"
@@ -603,17 +649,27 @@ class _Mapper:
                 continue
             year = record.get("year")
             if isinstance(year, bool) or not isinstance(year, int) or not FIRST_YEAR <= year <= LAST_YEAR:
-                self.report(record, table, record_id, "bad-year", f"the year {_show(year)} is not a year", SKIPPED)
+                if isinstance(year, str):
+                    why = "is text, not a number"
+                elif isinstance(year, int) and not isinstance(year, bool):
+                    why = f"is not a year from {FIRST_YEAR} to {LAST_YEAR}"
+                else:
+                    why = "is not a whole number"
+                self.report(record, table, record_id, "bad-year", f"the year {_show(year)} {why}", SKIPPED)
                 continue
             count = record.get("prisoners_count")
             if count is DEFAULT or isinstance(count, Expression):
                 count = None
+            if isinstance(count, (int, Decimal)) and not isinstance(count, bool) and count > MAX_COUNT:
+                self.report(record, table, record_id, "bad-count",
+                            f"prisoners_count {_show(count)} is more than {MAX_COUNT:,}: not a count of a camp", SKIPPED)
+                continue
             if count is not None and (isinstance(count, bool) or not isinstance(count, int)):
                 if isinstance(count, Decimal) and count == count.to_integral_value() and count >= 0:
                     count = int(count)
                 else:
-                    self.report(record, table, record_id, "bad-count",
-                                f"prisoners_count {_show(count)} is not a whole number", SKIPPED)
+                    why = "is text, not a number" if isinstance(count, str) else "is not a whole number"
+                    self.report(record, table, record_id, "bad-count", f"prisoners_count {_show(count)} {why}", SKIPPED)
                     continue
             if count is not None and count < 0:
                 self.report(record, table, record_id, "bad-count", f"prisoners_count {count} is negative", SKIPPED)
@@ -778,10 +834,10 @@ def _show(value: Any) -> str:
     if value is DEFAULT:
         return "DEFAULT"
     if isinstance(value, Expression):
-        return value.text
+        return _clip(value.text)
     if isinstance(value, str):
         return repr(_clip(value))
-    return str(value)
+    return _clip(str(value))
 
 
 def _clip(value: Any, width: int = 60) -> str:

@@ -22,12 +22,15 @@ What it understands (PostgreSQL's lexical rules):
 
 Any other expression in a ``VALUES`` list (``now()``, ``1 + 2``) becomes an :class:`Expression`
 holding its text, for the caller to report. A file that cannot be tokenized (an unterminated
-string or comment) or an ``INSERT`` that breaks the grammar raises
-:class:`~heritage_graph.errors.InputError` naming the file and line.
+string or comment, a number of more than :data:`MAX_NUMBER_LENGTH` characters) or an ``INSERT``
+that breaks the grammar raises :class:`~heritage_graph.errors.InputError` naming the file and line,
+in one line (a token quoted in a message is cut short). Long strings are sliced, not walked
+character by character, so a value of 50 MB is read in well under a second.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any, Iterator
@@ -97,6 +100,13 @@ class ParseResult:
 
 
 _ESCAPES = {"b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
+_SPACES = re.compile(r"\s+")
+_NUMBER = re.compile(r"[0-9]*(\.[0-9]*)?([eE][+-]?[0-9]+)?")
+_NAME_REST = re.compile(r"[\w$]*")
+_OPERATOR = re.compile(r"[+\-*/<>=~!@#%^&|`?]+")
+
+#: The longest number the reader takes, in characters: a longer one is a damaged file, not a value.
+MAX_NUMBER_LENGTH = 1000
 _OPERATOR_CHARS = set("+-*/<>=~!@#%^&|`?")
 
 
@@ -110,12 +120,10 @@ def tokenize(text: str, filename: str = "<sql>") -> Iterator[Token]:
     line = 1
     while i < n:
         c = text[i]
-        if c == "\n":
-            line += 1
-            i += 1
-            continue
         if c.isspace():
-            i += 1
+            end = _SPACES.match(text, i).end()
+            line += text.count("\n", i, end)
+            i = end
             continue
         if c == "\x00":
             raise InputError(f"{filename}:{line}: a NUL byte is not SQL text")
@@ -193,39 +201,25 @@ def tokenize(text: str, filename: str = "<sql>") -> Iterator[Token]:
             i = k + 1
             yield Token("qident", "".join(parts), start_line)
             continue
-        if c.isdigit() or (c == "." and i + 1 < n and text[i + 1].isdigit()):
-            j = i
-            while j < n and text[j].isdigit():
-                j += 1
-            is_int = True
-            if j < n and text[j] == ".":
-                is_int = False
-                j += 1
-                while j < n and text[j].isdigit():
-                    j += 1
-            if j < n and text[j] in "eE":
-                k = j + 1
-                if k < n and text[k] in "+-":
-                    k += 1
-                if k < n and text[k].isdigit():
-                    is_int = False
-                    j = k
-                    while j < n and text[j].isdigit():
-                        j += 1
+        if c in "0123456789" or (c == "." and i + 1 < n and text[i + 1] in "0123456789"):
+            match = _NUMBER.match(text, i)
+            j = match.end()
+            is_int = match.group(1) is None and match.group(2) is None
             raw = text[i:j]
             if j < n and (text[j].isalpha() or text[j] == "_"):
-                raise InputError(f"{filename}:{start_line}: {text[i:j + 1]!r} is neither a number nor a name")
+                raise InputError(f"{filename}:{start_line}: {_clip(text[i:j + 1])!r} is neither a number nor a name")
+            if len(raw) > MAX_NUMBER_LENGTH:
+                raise InputError(f"{filename}:{start_line}: a number written with {len(raw)} characters "
+                                 f"({_clip(raw)}); no value of an export is that long")
             try:
                 value: Any = int(raw) if is_int else Decimal(raw)
             except (ValueError, InvalidOperation) as exc:  # pragma: no cover - the scan admits only numbers
-                raise InputError(f"{filename}:{start_line}: {raw!r} is not a number") from exc
+                raise InputError(f"{filename}:{start_line}: {_clip(raw)!r} is not a number") from exc
             yield Token("number", value, start_line, raw)
             i = j
             continue
         if c.isalpha() or c == "_":
-            j = i + 1
-            while j < n and (text[j].isalnum() or text[j] in "_$"):
-                j += 1
+            j = _NAME_REST.match(text, i + 1).end()
             yield Token("ident", text[i:j], start_line, text[i:j])
             i = j
             continue
@@ -238,10 +232,10 @@ def tokenize(text: str, filename: str = "<sql>") -> Iterator[Token]:
             i += 1
             continue
         if c in _OPERATOR_CHARS:
-            j = i + 1
-            while j < n and text[j] in _OPERATOR_CHARS and not text.startswith("--", j) and not text.startswith("/*", j):
-                j += 1
-            yield Token("op", text[i:j], start_line, text[i:j])
+            j = _OPERATOR.match(text, i).end()
+            cuts = [k for k in (text.find("--", i + 1, j), text.find("/*", i + 1, j)) if k != -1]
+            j = min(cuts) if cuts else j  # a comment starts inside the run: the operator ends before it
+            yield Token("op", text[i:j], start_line, _clip(text[i:j], 40))
             i = j
             continue
         raise InputError(f"{filename}:{line}: unexpected character {c!r}")
@@ -259,23 +253,29 @@ def _string(text: str, i: int, line: int, filename: str, escapes: bool) -> tuple
     while True:
         j = i + 1
         while True:
-            if j >= n:
+            # jump to the next quote (or backslash, in an E'' string): long texts are sliced, not walked
+            quote = text.find("'", j)
+            backslash = text.find("\\", j, quote if quote != -1 else n) if escapes else -1
+            stop = backslash if backslash != -1 else quote
+            if stop == -1:
                 raise InputError(f"{filename}:{start_line}: a string ' is never closed")
-            ch = text[j]
-            if ch == "'":
-                if j + 1 < n and text[j + 1] == "'":
-                    parts.append("'")
-                    j += 2
-                    continue
-                break
-            if escapes and ch == "\\" and j + 1 < n:
-                value, j = _escape(text, j + 1)
-                parts.append(value)
+            if stop > j:
+                parts.append(text[j:stop])
+                line += text.count("\n", j, stop)
+                j = stop
+            if stop == backslash:
+                if j + 1 < n:
+                    value, j = _escape(text, j + 1)
+                    parts.append(value)
+                else:
+                    parts.append("\\")
+                    j += 1
                 continue
-            if ch == "\n":
-                line += 1
-            parts.append(ch)
-            j += 1
+            if j + 1 < n and text[j + 1] == "'":
+                parts.append("'")
+                j += 2
+                continue
+            break
         i = j + 1
         # continuation: whitespace containing a newline, then another quote
         k = i
@@ -451,11 +451,15 @@ class _Parser:
 
 def _show(token: Token) -> str:
     if token.kind == "string":
-        text = token.value if len(token.value) <= 30 else token.value[:27] + "..."
-        return f"the string {text!r}"
+        return f"the string {_clip(token.value, 30)!r}"
     if token.kind == "qident":
-        return f'"{token.value}"'
-    return repr(token.text or str(token.value))
+        return '"' + repr(_clip(token.value, 30))[1:-1] + '"'  # escaped: a name may hold a line break
+    return repr(_clip(token.text or str(token.value), 30))
+
+
+def _clip(text: str, width: int = 40) -> str:
+    """``text`` cut to ``width`` characters for a message (a damaged file may hold megabytes in one token)."""
+    return text if len(text) <= width else text[: width - 3] + "..."
 
 
 def _literal(tokens: list[Token]) -> Any:
@@ -522,7 +526,7 @@ def parse_inserts(text: str, filename: str = "<sql>") -> ParseResult:
             words = []
             k = 0
             while (t := parser.peek(k)) is not None and len(words) < 3 and not parser.is_punct(t, ";"):
-                words.append(t.text or str(t.value))
+                words.append(_clip(t.text or str(t.value), 40))
                 k += 1
             result.skipped.append((token.line, " ".join(words)))
             parser.skip_statement()

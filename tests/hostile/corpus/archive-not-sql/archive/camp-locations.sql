@@ -1,0 +1,1 @@
+<html><body>404 Not Found</body></html>
