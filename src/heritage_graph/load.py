@@ -45,11 +45,22 @@ _POSITION = re.compile(r"^Parser error (?:at line \d+ between columns \d+ and \d
 
 @dataclass
 class LoadedFile:
-    """One file as loaded: where it is, the named graph holding it, and how many triples it gave."""
+    """One file as loaded: where it is, the named graph holding it, and how many triples it gave.
+
+    A file loaded straight into the store counts its triples there when first asked.
+    """
 
     path: Path
     graph: str
-    triples: int
+    _triples: int | None = None
+    _store: OxigraphStore | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def triples(self) -> int:
+        if self._triples is None:
+            found = self._store.ox.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{self.graph}> {{ ?s ?p ?o }} }}")
+            self._triples = int(next(iter(found))[0].value)
+        return self._triples
 
 
 @dataclass
@@ -283,8 +294,9 @@ def load(
     """Load files into ``store`` (a new in-memory store by default), one named graph per file.
 
     ``paths`` defaults to the bundled data; the bundled ontology is added unless
-    ``with_ontology=False``. Every file is parsed before anything is added, so a bad file leaves
-    the store as it was.
+    ``with_ontology=False``. Into a new store, files stream straight in (a store holding a bad file
+    is never returned); into a given ``store``, every file is parsed before anything is added, so
+    a bad file leaves that store as it was.
 
     :raises InputError: a file is missing, unreadable, empty, not UTF-8, or does not parse.
     """
@@ -292,6 +304,16 @@ def load(
     if with_ontology:
         files = expand(resources.ontology_files()) + [f for f in files if f.resolve() not in
                                                       {o.resolve() for o in resources.ontology_files()}]
+    if store is None and (base or configured_base()) == DEFAULT_BASE:
+        # A store of our own: each file streams straight into it; a file that fails is parsed
+        # again on the careful path for its message, and the store is dropped with the error.
+        store = OxigraphStore()
+        dataset = Dataset(store)
+        for path in files:
+            if not _load_direct(store, path):
+                store.add_quads(parse_file(path, base=base))
+            dataset.files.append(LoadedFile(path, graph_iri(path), None, store))
+        return dataset
     parsed = [(path, parse_file(path, base=base)) for path in files]
     store = store if store is not None else OxigraphStore()
     dataset = Dataset(store)
@@ -299,6 +321,30 @@ def load(
         store.add_quads(quads)
         dataset.files.append(LoadedFile(path, graph_iri(path), len(quads)))
     return dataset
+
+
+#: Formats of one graph, which load straight into the file's named graph.
+_DIRECT = {".ttl", ".nt", ".n3", ".rdf", ".owl"}
+
+
+def _load_direct(store: OxigraphStore, path: Path) -> bool:
+    """Load a file of triples straight into its named graph; False when it must take the careful
+    path (another format, or anything wrong with it: :func:`parse_file` then names the fault)."""
+    if path.suffix not in _DIRECT:
+        return False
+    try:
+        content = path.read_bytes()
+    except OSError:
+        return False
+    if not content or content.isspace() or content.startswith(b"\xef\xbb\xbf"):
+        return False
+    graph = ox.NamedNode(graph_iri(path))
+    try:
+        store.ox.load(content, format=FORMATS[path.suffix], base_iri=path.resolve().as_uri(), to_graph=graph)
+    except (SyntaxError, ValueError, MemoryError, OSError):
+        store.ox.clear_graph(graph)
+        return False
+    return True
 
 
 @lru_cache(maxsize=32)
