@@ -129,3 +129,22 @@ def test_open_store_refuses_a_folder_that_is_not_a_store(tmp_path, run_cli):
     (tmp_path / "notes" / "a.txt").write_text("x")
     result = run_cli("load", "--store", tmp_path / "notes")
     assert result.exit_code == 2 and "not an Oxigraph store" in result.stderr
+
+
+def test_loading_with_a_progress_bar_counts_every_byte_and_gives_the_same_graph(tmp_path):
+    """On a terminal the parser reads through a counter; the graph is the same as without it."""
+    from heritage_graph.load import _load_direct
+    from heritage_graph.store import OxigraphStore
+
+    path = next(p for p in resources.data_files() if p.name == "camps.ttl")  # no blank nodes
+
+    class Bar:
+        done = 0
+
+        def update(self, n):
+            self.done += n
+
+    counted, plain, bar = OxigraphStore(), OxigraphStore(), Bar()
+    assert _load_direct(counted, path, bar) and _load_direct(plain, path)
+    assert set(counted.ox) == set(plain.ox) and len(plain.ox) > 100
+    assert bar.done == path.stat().st_size // 1024

@@ -13,6 +13,7 @@ True
 
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
@@ -290,13 +291,15 @@ def load(
     *,
     base: str | None = None,
     with_ontology: bool = True,
+    fresh: bool = False,
 ) -> Dataset:
     """Load files into ``store`` (a new in-memory store by default), one named graph per file.
 
     ``paths`` defaults to the bundled data; the bundled ontology is added unless
     ``with_ontology=False``. Into a new store, files stream straight in (a store holding a bad file
     is never returned); into a given ``store``, every file is parsed before anything is added, so
-    a bad file leaves that store as it was.
+    a bad file leaves that store as it was, unless ``fresh`` says the store is new and dropped on
+    failure anyway (as :func:`save_store` does).
 
     :raises InputError: a file is missing, unreadable, empty, not UTF-8, or does not parse.
     """
@@ -304,15 +307,21 @@ def load(
     if with_ontology:
         files = expand(resources.ontology_files()) + [f for f in files if f.resolve() not in
                                                       {o.resolve() for o in resources.ontology_files()}]
-    if store is None and (base or configured_base()) == DEFAULT_BASE:
+    if (store is None or fresh) and (base or configured_base()) == DEFAULT_BASE:
         # A store of our own: each file streams straight into it; a file that fails is parsed
         # again on the careful path for its message, and the store is dropped with the error.
-        store = OxigraphStore()
+        from .progress import progress
+
+        store = store if store is not None else OxigraphStore()
         dataset = Dataset(store)
-        for path in files:
-            if not _load_direct(store, path):
-                store.add_quads(parse_file(path, base=base))
-            dataset.files.append(LoadedFile(path, graph_iri(path), None, store))
+        sizes = {path: _size(path) for path in files}
+        with progress(sum(sizes.values()) // 1024, "load", "kB") as bar:
+            for path in files:
+                if not _load_direct(store, path, bar if bar.enabled else None):
+                    store.add_quads(parse_file(path, base=base))
+                    bar.update(sizes[path] // 1024)
+                dataset.files.append(LoadedFile(path, graph_iri(path), None, store))
+            bar.update(max(bar.total - bar.done, 0))  # what the kB rounding left out
         return dataset
     parsed = [(path, parse_file(path, base=base)) for path in files]
     store = store if store is not None else OxigraphStore()
@@ -327,9 +336,37 @@ def load(
 _DIRECT = {".ttl", ".nt", ".n3", ".rdf", ".owl"}
 
 
-def _load_direct(store: OxigraphStore, path: Path) -> bool:
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+class _Counted(io.RawIOBase):
+    """The bytes of a file, read by the parser while a progress bar counts them."""
+
+    def __init__(self, content: bytes, bar):
+        self._data = io.BytesIO(content)
+        self._bar = bar
+        self._pending = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        n = self._data.readinto(buffer)
+        self._pending += n
+        if self._pending >= 1 << 20 or n == 0:
+            self._bar.update(self._pending // 1024)
+            self._pending %= 1024
+        return n
+
+
+def _load_direct(store: OxigraphStore, path: Path, bar=None) -> bool:
     """Load a file of triples straight into its named graph; False when it must take the careful
-    path (another format, or anything wrong with it: :func:`parse_file` then names the fault)."""
+    path (another format, or anything wrong with it: :func:`parse_file` then names the fault).
+    With a progress ``bar`` (drawn on a terminal), the bytes are counted as the parser reads them."""
     if path.suffix not in _DIRECT:
         return False
     try:
@@ -340,7 +377,14 @@ def _load_direct(store: OxigraphStore, path: Path) -> bool:
         return False
     graph = ox.NamedNode(graph_iri(path))
     try:
-        store.ox.load(content, format=FORMATS[path.suffix], base_iri=path.resolve().as_uri(), to_graph=graph)
+        if store.path is not None:  # on disk: the bulk loader writes the store's files directly
+            store.ox.bulk_load(content, format=FORMATS[path.suffix], base_iri=path.resolve().as_uri(),
+                               to_graph=graph)
+            if bar is not None:
+                bar.update(len(content) // 1024)
+        else:
+            source = content if bar is None else _Counted(content, bar)
+            store.ox.load(source, format=FORMATS[path.suffix], base_iri=path.resolve().as_uri(), to_graph=graph)
     except (SyntaxError, ValueError, MemoryError, OSError):
         store.ox.clear_graph(graph)
         return False
@@ -426,7 +470,7 @@ def save_store(paths: Iterable[Path | str] | None, target: Path | str, *, base: 
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
         store = OxigraphStore(staging)
-        dataset = load(paths, store, base=base)
+        dataset = load(paths, store, base=base, fresh=True)
         store.ox.flush()
         del store.ox
         swap_folder(staging, target)

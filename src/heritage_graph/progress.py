@@ -70,6 +70,11 @@ class Progress:
         self._width = 0
 
     @property
+    def enabled(self) -> bool:
+        """Whether the bar may be drawn at all (someone is watching)."""
+        return self._enabled
+
+    @property
     def drawn(self) -> bool:
         """Whether the bar has been drawn at least once."""
         return self._last_draw is not None
