@@ -30,6 +30,7 @@ from typing import Iterable, Mapping
 import pyoxigraph as ox
 
 from .errors import ConfigError, EndpointError, HeritageGraphError
+from .progress import progress
 from .vocab import GRAPH
 
 #: The graph that lists the graphs of the release in the store (VoID), replaced with each push.
@@ -188,8 +189,10 @@ def push(endpoint: str, *, graph: str | None = None, user: str | None = None, pa
         step = time.monotonic()
         switching = False
         try:
-            for name, stage in staging.items():
-                client.put_graph(stage, _ntriples(release[name]))
+            with progress(sum(counts[name] for name in staging), "push", "triples") as bar:
+                for name, stage in staging.items():
+                    client.put_graph(stage, _ntriples(release[name]))
+                    bar.update(counts[name])
             timings["upload"] = time.monotonic() - step
             step = time.monotonic()
             staged = client.count_graphs(list(staging.values()))
