@@ -468,6 +468,7 @@ def save_store(paths: Iterable[Path | str] | None, target: Path | str, *, base: 
         raise InputError(f"{target}: exists and is not an Oxigraph store; refusing to replace it")
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    store = None
     try:
         store = OxigraphStore(staging)
         dataset = load(paths, store, base=base, fresh=True)
@@ -475,6 +476,8 @@ def save_store(paths: Iterable[Path | str] | None, target: Path | str, *, base: 
         del store.ox
         swap_folder(staging, target)
     except BaseException:
+        if store is not None:
+            store.ox = None  # closes the database: the error's traceback keeps ``store`` alive
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return Dataset(open_store(target), dataset.files)
