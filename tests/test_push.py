@@ -36,7 +36,18 @@ WITH_VALUES = [
     ("prisoner-shares", {"group": "Lithuanians", "camp": "Karlag"}),
     ("memorials", {"place": "Spassk"}),
     ("timeline", {"place": "Kazakhstan"}),
+    ("timeline", {"participant": "Lithuanians"}),
     ("conflicts", {"about": "Karlag"}),
+    ("names", {"language": "ru"}),
+    ("names", {"resource": "Karlag"}),
+    ("uprisings", {"group": "Lithuanians"}),
+    ("burials", {"place": "Spassk"}),
+    ("burials", {"place": "Kazakhstan"}),
+    ("memorials", {"place": "Kazakhstan"}),
+    ("communities", {"place": "Kazakhstan"}),
+    ("places", {"within": "Kazakhstan"}),
+    ("people-groups", {"kind": "social"}),
+    ("camps-by-region", {"region": "Central Asia"}),
 ]
 
 
@@ -285,6 +296,22 @@ def test_stored_queries_give_the_same_rows_on_virtuoso(name, values, virtuoso_pu
     assert remote.variables == local.variables
     assert local.rows
     assert [tuple(map(_canonical, r)) for r in remote.rows] == [tuple(map(_canonical, r)) for r in local.rows]
+
+
+@pytest.mark.parametrize(("name", "size"), [("names", 500), ("timeline", 4)])
+def test_pages_are_the_same_on_virtuoso(name, size, virtuoso_pushed, bundled_dataset):
+    """A paginated query's pages (LIMIT and OFFSET after its ORDER BY) hold the same rows on Virtuoso."""
+    import dataclasses
+
+    stored = dataclasses.replace(q.find(name), pagination=size)
+    remote_store = EndpointStore(virtuoso_pushed[0].sparql, timeout=60)
+    last = -(-len(q.run(stored, bundled_dataset.store).rows) // size)
+    for number in (1, 2, last):
+        local = q.run_page(stored, bundled_dataset.store, page=number)
+        remote = q.run_page(stored, remote_store, page=number)
+        assert remote.has_next == local.has_next == (number < last)
+        assert [tuple(map(_canonical, r)) for r in remote.result.rows] == \
+               [tuple(map(_canonical, r)) for r in local.result.rows]
 
 
 def test_virtuoso_needs_the_right_password(virtuoso_pushed, bundled_dataset):

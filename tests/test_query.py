@@ -4,6 +4,7 @@ and the remote path against a real SPARQL server."""
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 
@@ -44,6 +45,20 @@ def test_stored_query(path, bundled_dataset):
     golden = GOLDEN / f"{path.stem}.csv"
     assert golden.exists(), f"no expected rows at {golden}"
     assert to_csv(result) == golden.read_text(encoding="utf-8").replace("\r\n", "\n").replace("\n", "\r\n")
+    if stored.pagination:
+        assert all_pages(stored, bundled_dataset.store) == result.rows, "the pages add up to the golden rows"
+
+
+def all_pages(stored, store, values=None):
+    """Every row of a paginated query, fetched page by page."""
+    rows, number = [], 1
+    while True:
+        page = q.run_page(stored, store, values, number)
+        rows += page.result.rows
+        if not page.has_next:
+            return rows
+        assert len(page.result.rows) == stored.pagination, "a page followed by another is full"
+        number += 1
 
 
 def test_every_golden_file_has_its_query():
@@ -160,6 +175,190 @@ def test_unknown_parameter_is_refused(bundled_dataset):
         q.run("prisoner-shares", bundled_dataset.store, {"nation": "x"})
 
 
+# Pagination ---------------------------------------------------------------------------------------
+
+
+def test_the_answers_that_grow_with_a_register_come_in_pages():
+    paged = {name: stored.pagination for name, stored in q.catalogue().items() if stored.pagination}
+    assert paged == {"names": 5000, "timeline": 1000}
+
+
+def small_pages(name, size):
+    """A stored query with pages of ``size`` rows, so that the bundled graph fills several."""
+    return dataclasses.replace(q.find(name), pagination=size)
+
+
+@pytest.mark.parametrize(("name", "size", "values"), [
+    ("names", 500, {}),
+    ("names", 7, {"language": "ru", "resource": "Karlag"}),
+    ("timeline", 4, {}),
+    ("timeline", 5, {"place": "Kazakhstan"}),
+])
+def test_pages_add_up_to_the_whole_answer(name, size, values, bundled_dataset):
+    stored = small_pages(name, size)
+    store = bundled_dataset.store
+    whole = q.run(stored, store, values)
+    assert len(whole.rows) > size or values.get("resource"), "the example fills more than one page"
+    assert all_pages(stored, store, values) == whole.rows
+    last = -(-len(whole.rows) // size)
+    for number in (1, last):
+        page = q.run_page(stored, store, values, number)
+        assert (page.page, page.size, page.has_next) == (number, size, number < last)
+        assert page.result.variables == whole.variables
+        assert page.result.rows == whole.rows[(number - 1) * size:number * size]
+        assert q.run(stored, store, values, page=number).rows == page.result.rows
+    past = q.run_page(stored, store, values, last + 1)
+    assert past.result.rows == [] and not past.has_next
+
+
+def test_a_page_of_exactly_the_last_rows_has_no_next(bundled_dataset):
+    whole = q.run("timeline", bundled_dataset.store)
+    stored = small_pages("timeline", len(whole.rows))
+    page = q.run_page(stored, bundled_dataset.store)
+    assert page.result.rows == whole.rows and not page.has_next
+
+
+@pytest.mark.parametrize("page", [0, -1, "x", "1.5", True])
+def test_pages_are_numbered_from_one(page, bundled_dataset):
+    with pytest.raises(QueryError, match="pages are numbered 1, 2, 3"):
+        q.run_page("timeline", bundled_dataset.store, page=page)
+
+
+def test_a_query_without_pages_has_none(bundled_dataset):
+    with pytest.raises(QueryError, match="'camps' is not paginated"):
+        q.run("camps", bundled_dataset.store, page=1)
+
+
+@pytest.mark.parametrize(("header", "body", "words"), [
+    ("#+ pagination: 0", "SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s", "number of rows a page"),
+    ("#+ pagination: ten", "SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s", "number of rows a page"),
+    ("#+ pagination: 10", "SELECT ?s WHERE { ?s ?p ?o }", "needs an outer ORDER BY"),
+    ("#+ pagination: 10", "SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s LIMIT 5", "no LIMIT or OFFSET of its own"),
+    ("#+ pagination: 10", "SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s OFFSET 5", "no LIMIT or OFFSET of its own"),
+    ("#+ pagination: 10", "SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s VALUES ?s { <http://e/a> }", "no VALUES after"),
+    ("#+ pagination: 10", "SELECT ?s WHERE { ?s ?p ?_page } ORDER BY ?s", "parameter named page"),
+    ("#+ pagination: 10", "CONSTRUCT WHERE { ?s ?p ?o }", "only a SELECT query"),
+])
+def test_pagination_header_is_checked(tmp_path, header, body, words):
+    path = _write_query(tmp_path, f"#+ summary: s\n{header}\n{body}\n")
+    with pytest.raises(QueryError, match=words):
+        q.read_query(path)
+
+
+def test_a_subquery_may_have_its_own_limit(tmp_path, bundled_dataset):
+    path = _write_query(tmp_path, "#+ summary: s\n#+ pagination: 2\nPREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+                        "SELECT ?s WHERE { { SELECT ?s WHERE { ?s rdfs:label ?l } ORDER BY ?s LIMIT 3 } } ORDER BY ?s\n")
+    stored = q.read_query(path)
+    assert stored.pagination == 2
+    assert [len(q.run_page(stored, bundled_dataset.store, page=n).result.rows) for n in (1, 2, 3)] == [2, 1, 0]
+
+
+@pytest.fixture
+def timeline_in_fours(monkeypatch):
+    """The stored query timeline with pages of 4 rows (19 rows on the bundled graph: 5 pages)."""
+    stored = small_pages("timeline", 4)
+    find = q.find
+    monkeypatch.setattr(q, "find", lambda name, folder=None: stored if name == "timeline" else find(name, folder))
+    return stored
+
+
+def test_cli_shows_a_page_and_the_next(run_cli, bundled_dataset, timeline_in_fours):
+    whole = q.run("timeline", bundled_dataset.store)
+    result = run_cli("query", "timeline", "--page", "2", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == to_csv(dataclasses.replace(whole, rows=whole.rows[4:8])).replace("\r\n", "\n")
+    assert result.stderr.strip() == "Page 2 of timeline (4 rows a page); the next: --page 3"
+    first = run_cli("query", "timeline", "--format", "csv")
+    assert first.stdout.splitlines()[1:] == to_csv(whole).splitlines()[1:5]
+    assert "Page 1 of timeline" in first.stderr
+    assert run_cli("query", "timeline", "--page", "5").stderr.strip() == "Page 5 of timeline (4 rows a page), the last."
+    assert "past the last page" in run_cli("query", "timeline", "--page", "6").stderr
+
+
+def test_cli_all_pages_gives_every_row(run_cli, bundled_dataset, timeline_in_fours):
+    whole = q.run("timeline", bundled_dataset.store)
+    result = run_cli("query", "timeline", "--all-pages", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == to_csv(whole).replace("\r\n", "\n")
+    assert len(whole.rows) > 8 and result.stderr == ""
+    assert run_cli("query", "timeline", "--all-pages", "--page", "2").exit_code == 2
+    assert "it has no pages" in run_cli("query", "camps", "--all-pages").stderr
+
+
+def test_cli_page_of_a_query_without_pages_is_refused(run_cli):
+    result = run_cli("query", "camps", "--page", "2")
+    assert result.exit_code == 2
+    assert "'camps' answers in one piece: it has no pages" in result.stderr
+    assert run_cli("query", "timeline", "--page", "0").exit_code == 2
+
+
+def test_cli_help_names_the_pages(run_cli):
+    assert "Pages of 5000 rows: --page 1 (the default)" in run_cli("query", "names", "--help").output
+    assert "(pages of 1000 rows)" in run_cli("query", "--list").output
+
+
+@pytest.fixture(scope="module")
+def api(bundled_dataset):
+    """The web API (/api/queries) on the bundled graph."""
+    from starlette.testclient import TestClient
+
+    from heritage_graph.serve import create_app
+
+    with TestClient(create_app(bundled_dataset.store, workers=1)) as client:
+        yield client
+
+
+def _links(answer) -> dict[str, str]:
+    links = {}
+    for part in answer.headers.get("link", "").split(", "):
+        if part:
+            target, rel = part.split("; ")
+            links[rel.removeprefix("rel=").strip('"')] = target.strip("<>")
+    return links
+
+
+def test_api_answers_a_page_with_links_to_the_others(api, bundled_dataset, timeline_in_fours):
+    from heritage_graph.store import parse_json_results
+
+    whole = q.run("timeline", bundled_dataset.store)
+    answer = api.get("/api/queries/timeline", params={"page": 2})
+    assert answer.status_code == 200, answer.text
+    assert parse_json_results(answer.content, "api").rows == whole.rows[4:8]
+    assert _links(answer) == {"first": "/api/queries/timeline?page=1", "prev": "/api/queries/timeline?page=1",
+                              "next": "/api/queries/timeline?page=3"}
+    assert "x-sparql-maxrows" not in answer.headers
+    default = api.get("/api/queries/timeline")
+    assert parse_json_results(default.content, "api").rows == whole.rows[:4]
+    assert set(_links(default)) == {"first", "next"}
+    last = api.get("/api/queries/timeline", params={"format": "csv", "page": 5})
+    assert last.text == to_csv(dataclasses.replace(whole, rows=whole.rows[16:]))
+    assert _links(last) == {"first": "/api/queries/timeline?format=csv&page=1",
+                            "prev": "/api/queries/timeline?format=csv&page=4"}
+    listing = {entry["name"]: entry for entry in api.get("/api/queries").json()["queries"]}
+    assert listing["timeline"]["pagination"] == 1000 and listing["camps"]["pagination"] is None
+
+
+def test_api_pages_keep_the_parameters(api, bundled_dataset, timeline_in_fours):
+    from heritage_graph.store import parse_json_results
+
+    whole = q.run("timeline", bundled_dataset.store, {"place": "Kazakhstan"})
+    answer = api.get("/api/queries/timeline", params={"place": "Kazakhstan", "page": 3})
+    assert parse_json_results(answer.content, "api").rows == whole.rows[8:12]
+    assert _links(answer)["next"] == "/api/queries/timeline?place=Kazakhstan&page=4"
+
+
+@pytest.mark.parametrize(("path", "words"), [
+    ("/api/queries/timeline?page=0", "pages are numbered 1, 2, 3"),
+    ("/api/queries/timeline?page=two", "pages are numbered 1, 2, 3"),
+    ("/api/queries/timeline?page=1&page=2", "parameter page is given twice"),
+    ("/api/queries/camps?page=2", "has no parameter 'page'"),
+])
+def test_api_page_errors_are_clear(api, path, words):
+    answer = api.get(path)
+    assert answer.status_code == 400
+    assert words in answer.json()["error"]
+
+
 # The command --------------------------------------------------------------------------------------
 
 
@@ -240,6 +439,15 @@ def test_remote_rows_equal_embedded_rows(path, oxigraph_endpoint, bundled_datase
     remote = q.run(stored, EndpointStore(oxigraph_endpoint, timeout=30))
     assert remote.variables == local.variables
     assert remote.rows == local.rows
+
+
+@pytest.mark.server
+@pytest.mark.parametrize(("name", "size", "number"), [("names", 500, 3), ("timeline", 4, 2)])
+def test_remote_pages_equal_embedded_pages(name, size, number, oxigraph_endpoint, bundled_dataset):
+    stored = small_pages(name, size)
+    local = q.run_page(stored, bundled_dataset.store, page=number)
+    remote = q.run_page(stored, EndpointStore(oxigraph_endpoint, timeout=30), page=number)
+    assert remote == local and remote.has_next
 
 
 @pytest.mark.server

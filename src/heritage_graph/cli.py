@@ -119,11 +119,14 @@ def _params(pairs) -> dict[str, str]:
               help="Data files or folders to query instead of the bundled data.")
 @click.option("--store", "store_dir", type=click.Path(path_type=Path, file_okay=False),
               help="A saved Oxigraph store (see 'heritage-graph load --store').")
+@click.option("--page", type=click.IntRange(min=1), metavar="N",
+              help="For a query that answers in pages (see its --help): the page to show.  [default: 1]")
+@click.option("--all-pages", is_flag=True, help="For a query that answers in pages: every row at once.")
 @click.option("--catalogue", is_flag=True, help="Print the query catalogue as RDF (Turtle).")
 @click.option("--help", "help_", is_flag=True, help="Show this message, or a stored query's own help.")
 @click.pass_context
 def query(ctx, name, list_, params, fmt, query_file, endpoint, user, password, auth, timeout, data, store_dir,
-          catalogue, help_):
+          page, all_pages, catalogue, help_):
     """Run a stored SPARQL query by name, on the bundled graph or any SPARQL endpoint.
 
     Example:
@@ -135,6 +138,10 @@ def query(ctx, name, list_, params, fmt, query_file, endpoint, user, password, a
         heritage-graph query memorials --param group=Lithuanians --format csv
 
         heritage-graph query prisoner-shares --endpoint http://127.0.0.1:7878/query
+
+        heritage-graph query timeline --page 2
+
+        heritage-graph query names --all-pages --format csv > names.csv
     """
     from . import query as q
 
@@ -156,11 +163,26 @@ def query(ctx, name, list_, params, fmt, query_file, endpoint, user, password, a
     if help_:
         click.echo(q.describe(stored))
         return
+    if (page is not None or all_pages) and stored.pagination is None:
+        raise click.UsageError(f"query {stored.name!r} answers in one piece: it has no pages", ctx)
+    if page is not None and all_pages:
+        raise click.UsageError("give --page or --all-pages, not both", ctx)
     store = _store(endpoint, data, store_dir, timeout, user, password, auth)
     from .results import render
 
-    result = q.run(stored, store, _params(params))
-    click.echo(render(result, fmt).rstrip("\n"))
+    if stored.pagination is None or all_pages:
+        result = q.run(stored, store, _params(params))
+        click.echo(render(result, fmt).rstrip("\n"))
+        return
+    answer = q.run_page(stored, store, _params(params), page or 1)
+    click.echo(render(answer.result, fmt).rstrip("\n"))
+    shown = f"Page {answer.page} of {stored.name} ({answer.size} rows a page)"
+    if answer.has_next:
+        click.echo(f"{shown}; the next: --page {answer.page + 1}", err=True)
+    elif answer.result.rows or answer.page == 1:
+        click.echo(f"{shown}, the last.", err=True)
+    else:
+        click.echo(f"{shown} is past the last page.", err=True)
 
 
 @main.command()

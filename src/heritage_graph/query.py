@@ -20,6 +20,10 @@ Parameters follow grlc's naming convention: ``?_group_iri`` is a required IRI pa
 bound as RDF terms in a ``VALUES`` block at the top of the query's ``WHERE`` group, the same way on
 the embedded store and on a remote endpoint; the value's text never becomes query syntax.
 
+A query whose answer grows with the data says so with grlc's ``#+ pagination: N``: it is run one
+page of N rows at a time (``page=1`` first), as grlc does, by a ``LIMIT`` and ``OFFSET`` after its
+outer query, whose ``ORDER BY`` makes the pages add up to the whole answer.
+
 >>> catalogue()["prisoner-shares"].summary != ""
 True
 """
@@ -83,6 +87,8 @@ class StoredQuery:
     parameters: list[Parameter] = field(default_factory=list)
     columns: dict[str, str] = field(default_factory=dict)
     endpoint: str | None = None
+    #: Rows a page (grlc's ``pagination``), or None when the query answers in one piece.
+    pagination: int | None = None
 
     def parameter(self, name: str) -> Parameter:
         for p in self.parameters:
@@ -139,6 +145,13 @@ def read_query(path: Path) -> StoredQuery:
     columns = header.get("columns") or {}
     if not isinstance(columns, dict):
         raise QueryError(f"{path}: #+ columns must map each column to its description")
+    pagination = header.get("pagination")
+    if pagination is not None:
+        if isinstance(pagination, bool) or not isinstance(pagination, int) or pagination < 1:
+            raise QueryError(f"{path}: #+ pagination must be the number of rows a page (a whole number, 1 or more)")
+        if "page" in parameters:
+            raise QueryError(f"{path}: a paginated query cannot have a parameter named page")
+        _check_pageable(text, path)
     return StoredQuery(
         name=path.stem,
         path=path,
@@ -149,7 +162,36 @@ def read_query(path: Path) -> StoredQuery:
         parameters=list(parameters.values()),
         columns={str(k): str(v) for k, v in columns.items()},
         endpoint=header.get("endpoint"),
+        pagination=pagination,
     )
+
+
+def _outer_keywords(text: str) -> list[str]:
+    """The keywords of the query's outermost level (outside every ``{ }`` group), upper-cased."""
+    depth = 0
+    words = []
+    for token, _ in _tokens(text):
+        if token == "{":
+            depth += 1
+        elif token == "}":
+            depth -= 1
+        elif depth == 0 and token[:1].isalpha():
+            words.append(token.upper())
+    return words
+
+
+def _check_pageable(text: str, path: Path) -> None:
+    """A paginated query is a SELECT ordered by its outer ``ORDER BY`` (so that its pages are the
+    same on every run and add up to the whole answer), with no ``LIMIT`` or ``OFFSET`` of its own."""
+    words = _outer_keywords(text)
+    if "SELECT" not in words:
+        raise QueryError(f"{path}: only a SELECT query can be paginated")
+    if not any(a == "ORDER" and b == "BY" for a, b in zip(words, words[1:])):
+        raise QueryError(f"{path}: a paginated query needs an outer ORDER BY, so that its pages do not change between runs")
+    if "LIMIT" in words or "OFFSET" in words:
+        raise QueryError(f"{path}: a paginated query has no LIMIT or OFFSET of its own: pagination adds them")
+    if "VALUES" in words:
+        raise QueryError(f"{path}: a paginated query has no VALUES after its WHERE group: the LIMIT and OFFSET of a page go there")
 
 
 @lru_cache(maxsize=4)
@@ -342,12 +384,70 @@ def run_text(text: str, store: Store, bindings: Mapping[str, Term] | None = None
     return store.query(with_values(text, bindings or {}))
 
 
-def run(name_or_query: str | StoredQuery, store: Store, values: Mapping[str, str] | None = None) -> QueryResult:
-    """Run a stored query by name (or a :class:`StoredQuery`) with parameter ``values`` as text."""
+def paginate(text: str, size: int, page: int, *, extra: int = 0) -> str:
+    """``text`` limited to its ``page``-th page of ``size`` rows (pages count from 1), as grlc pages
+    a query: a ``LIMIT`` and ``OFFSET`` after the outer query. ``extra`` more rows are asked for, so
+    that the caller can tell whether another page follows.
+
+    >>> paginate("SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s", 100, 3)
+    'SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s\\nLIMIT 100\\nOFFSET 200\\n'
+    """
+    page = check_page(page)
+    return f"{text.rstrip()}\nLIMIT {size + extra}\nOFFSET {(page - 1) * size}\n"
+
+
+def check_page(page) -> int:
+    """A page number given as text or number, checked: a whole number, 1 or more.
+
+    :raises QueryError: anything else.
+    """
+    text = str(page).strip()
+    if isinstance(page, bool) or not re.fullmatch(r"\+?\d+", text) or int(text) < 1:
+        raise QueryError(f"page {page!r}: pages are numbered 1, 2, 3, ...")
+    return int(text)
+
+
+@dataclass
+class ResultPage:
+    """One page of a paginated query's rows: the page's number, its size, and whether more follow."""
+
+    result: QueryResult
+    page: int
+    size: int
+    has_next: bool
+
+
+def run(name_or_query: str | StoredQuery, store: Store, values: Mapping[str, str] | None = None,
+        *, page: int | None = None) -> QueryResult:
+    """Run a stored query by name (or a :class:`StoredQuery`) with parameter ``values`` as text.
+
+    A paginated query (``#+ pagination: N``) gives all its rows, or with ``page`` only that page.
+    """
+    if page is not None:
+        return run_page(name_or_query, store, values, page).result
     query = find(name_or_query) if isinstance(name_or_query, str) else name_or_query
     check_syntax(query.text, query.path)
     bindings = bind(query, values or {}, store)
     return run_text(query.text, store, bindings)
+
+
+def run_page(name_or_query: str | StoredQuery, store: Store, values: Mapping[str, str] | None = None,
+             page: int = 1) -> ResultPage:
+    """The ``page``-th page (from 1) of a paginated query's rows, and whether another page follows.
+
+    :raises QueryError: the query is not paginated, or ``page`` is not a page number.
+    """
+    query = find(name_or_query) if isinstance(name_or_query, str) else name_or_query
+    if query.pagination is None:
+        raise QueryError(f"query {query.name!r} is not paginated: it answers in one piece, without pages")
+    page = check_page(page)
+    check_syntax(query.text, query.path)
+    bindings = bind(query, values or {}, store)
+    # One row more than the page holds tells whether another page follows.
+    result = store.query(paginate(with_values(query.text, bindings), query.pagination, page, extra=1))
+    has_next = len(result.rows) > query.pagination
+    del result.rows[query.pagination:]
+    return ResultPage(result, page, query.pagination, has_next)
 
 
 def adhoc(path: Path) -> StoredQuery:
@@ -383,6 +483,8 @@ def describe(query: StoredQuery) -> str:
         width = max(len(c) for c in query.columns)
         lines += [f"  {c.ljust(width)}  {d}" for c, d in query.columns.items()]
         lines.append("")
+    if query.pagination:
+        lines += [f"Pages of {query.pagination} rows: --page 1 (the default), --page 2, ...; --all-pages for every row.", ""]
     if query.tags:
         lines.append("Tags: " + ", ".join(query.tags))
     lines.append(f"File: {query.path}")
@@ -396,7 +498,8 @@ def describe_catalogue(folder: Path | None = None) -> str:
     lines = []
     for name, q in queries.items():
         params = " ".join(f"[{p.name}]" if p.optional or p.default is not None else p.name for p in q.parameters)
-        lines.append(f"{name.ljust(width)}  {q.summary}" + (f"  (params: {params})" if params else ""))
+        pages = f"  (pages of {q.pagination} rows)" if q.pagination else ""
+        lines.append(f"{name.ljust(width)}  {q.summary}" + (f"  (params: {params})" if params else "") + pages)
     return "\n".join(lines)
 
 

@@ -1323,6 +1323,7 @@ def api_list(request):
             "parameters": [{"name": p.name, "type": p.type, "required": _required(p), "default": p.default,
                             "description": p.description} for p in stored.parameters],
             "columns": stored.columns,
+            "pagination": stored.pagination,
         })
     return JSONResponse({"queries": listing})
 
@@ -1332,7 +1333,11 @@ def _required(p) -> bool:
 
 
 def api_query(request):
-    """``/api/queries/{name}?param=value&format=json|xml|csv|tsv``: one stored query's rows."""
+    """``/api/queries/{name}?param=value&format=json|xml|csv|tsv``: one stored query's rows.
+
+    A paginated query (``#+ pagination: N``) answers one page of N rows, ``page=1`` unless asked
+    otherwise, with a ``Link`` header to the first, previous and next pages, as grlc does.
+    """
     from . import query as q
 
     config = _config(request)
@@ -1346,11 +1351,20 @@ def api_query(request):
         return error(request, refused.status, refused.message, json_default=True)
     values = {}
     for key, value in request.query_params.multi_items():
-        if key == "format":
+        if key == "format" or (key == "page" and stored.pagination):
             continue
         if key in values:
             return error(request, 400, f"parameter {key} is given twice", json_default=True)
         values[key] = value
+    page = None
+    if stored.pagination:
+        pages = request.query_params.getlist("page")
+        if len(pages) > 1:
+            return error(request, 400, "parameter page is given twice", json_default=True)
+        try:
+            page = q.check_page(pages[0]) if pages else 1
+        except QueryError as exc:
+            return error(request, 400, str(exc), json_default=True)
     wanted = request.query_params.get("format")
     if wanted:
         offer = neg.by_name(wanted, API_FORMATS)
@@ -1366,8 +1380,26 @@ def api_query(request):
         text = q.with_values(stored.text, bindings)
     except QueryError as exc:
         return error(request, 400, str(exc), json_default=True)
-    job = {"sparql": text, "format": offer.suffix, "max_rows": config.max_rows}
-    return _run_job(request, job, offer)
+    if page is None:
+        job = {"sparql": text, "format": offer.suffix, "max_rows": config.max_rows}
+        return _run_job(request, job, offer)
+    # One row more than the page holds: the worker stops at the page and says whether it was cut.
+    size = stored.pagination
+    job = {"sparql": q.paginate(text, size, page, extra=1), "format": offer.suffix,
+           "max_rows": min(size, config.max_rows)}
+    response = _run_job(request, job, offer)
+    if response.status_code != 200:
+        return response
+    links = [(1, "first")] + ([(page - 1, "prev")] if page > 1 else [])
+    if TRUNCATED_HEADER in response.headers and size <= config.max_rows:
+        del response.headers[TRUNCATED_HEADER]  # cut at the page, not at the server's row cap
+        links.append((page + 1, "next"))
+    from urllib.parse import urlencode
+
+    others = [(k, v) for k, v in request.query_params.multi_items() if k != "page"]
+    response.headers["Link"] = ", ".join(
+        f'<{_root(request)}api/queries/{name}?{urlencode(others + [("page", n)])}>; rel="{rel}"' for n, rel in links)
+    return response
 
 
 def _stored_refused(stored, config: Config) -> Refused | None:
@@ -1452,12 +1484,18 @@ def openapi_document(root: str = "/") -> dict:
             "summary": stored.summary,
             "description": (stored.description + "\n\nColumns:" + columns) if columns else stored.description,
             "tags": stored.tags or ["queries"],
-            "parameters": parameters + [format_parameter],
+            "parameters": parameters + [format_parameter] + ([{
+                "name": "page", "in": "query", "required": False,
+                "description": f"The page of {stored.pagination} rows to answer; the Link header gives the "
+                               "first, previous and next pages.",
+                "schema": {"type": "integer", "minimum": 1, "default": 1}}] if stored.pagination else []),
             "responses": {
                 "200": {"description": "The rows, in the SPARQL 1.1 results format asked for. Cut at the server's "
                                        f"row cap, in which case the {TRUNCATED_HEADER} header gives the cap.",
                         "headers": {TRUNCATED_HEADER: {"description": "present when the rows were cut at this cap",
-                                                       "schema": {"type": "integer"}}},
+                                                       "schema": {"type": "integer"}},
+                                    **({"Link": {"description": "the first, previous and next pages (RFC 8288)",
+                                                 "schema": {"type": "string"}}} if stored.pagination else {})},
                         "content": {
                             "application/sparql-results+json": {
                                 "schema": {"$ref": "#/components/schemas/SparqlResults"}},
