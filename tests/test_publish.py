@@ -412,6 +412,28 @@ def test_server_configuration_answers_303_to_the_documents(out):
     assert "map $http_accept" in nginx and "return 303" in nginx
 
 
+def test_json_ld_written_as_text_is_what_json_dumps_writes(bundled_dataset):
+    """The dumps and the descriptions write their JSON-LD as text directly (a register's release is
+    mostly JSON-LD and HTML); it is the text json.dumps(indent=1) gives for the same node objects."""
+    import pyoxigraph as ox
+
+    data = site.SiteData(bundled_dataset.store, base=DEFAULT_BASE).preload()
+    prefixes = publish._prefixes(bundled_dataset.store, DEFAULT_BASE)
+    context = publish.JsonLdContext.from_store(bundled_dataset.store, DEFAULT_BASE, prefixes)
+    subjects = data.every_subject()
+    assert len(subjects) > 1000
+    for subject in subjects:
+        pairs = data.out(subject)
+        node = context.node(subject, pairs)
+        assert context.node_text(subject, pairs) == json.dumps(node, ensure_ascii=False, indent=1), subject
+        assert context.node_text(subject, pairs, 4) == publish._json_text(node, level=4), subject
+    for node in data.data_typed:
+        described = publish.described(data, node)
+        triples = [ox.Triple(s, p, o) for s, pairs in described.items() for p, o in pairs]
+        assert context.description_text(described, "../../context.jsonld").encode("utf-8") == publish._json(
+            context.graph_document(triples, "../../context.jsonld")), node.value
+
+
 # ---------------------------------------------------------------------------------------------
 # The IRI ↔ document mapping and live rendering
 # ---------------------------------------------------------------------------------------------
@@ -615,3 +637,119 @@ def test_bundled_build_time(release):
     of work besides validation (which pyshacl does, and which is measured on its own)."""
     result = release[1]
     assert result.seconds - result.steps["validate"] < 120, result.steps  # about 10 s on a quiet machine
+
+
+# ---------------------------------------------------------------------------------------------
+# A generated register: a page and its data for every person
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def register_release(tmp_path_factory):
+    """A release of 300 generated persons (with the bundled resources they point to)."""
+    from heritage_graph import generate
+
+    folder = tmp_path_factory.mktemp("register")
+    register = folder / "register.nt"
+    generate.generate(300, 1954, 0.0, register, show_progress=False)
+    paths = [*generate.context_paths(), register]
+    out = folder / "out"
+    result = publish.build(out, data_paths=paths, date=DATE, **QUIET)
+    return out, result, load(paths), paths
+
+
+def described_graph(store, iri: str) -> rdflib.Graph:
+    """What a resource's documents must hold: its statements over every graph (and those of the
+    blank nodes it leads to), read from the store."""
+    import pyoxigraph as ox
+
+    triples, seen, frontier = set(), set(), [ox.NamedNode(iri)]
+    while frontier:
+        node = frontier.pop()
+        for q in store.ox.quads_for_pattern(node, None, None, None):
+            triples.add(q.triple)
+            if isinstance(q.object, ox.BlankNode) and q.object not in seen:
+                seen.add(q.object)
+                frontier.append(q.object)
+    return to_rdflib([ox.Quad(t.subject, t.predicate, t.object) for t in triples])
+
+
+def test_every_generated_person_has_a_page_and_documents_that_read_back(register_release):
+    out, result, dataset, _paths = register_release
+    data = site.SiteData(dataset.store)
+    persons = [n for n in data.data_typed if n.value.startswith(DEFAULT_BASE + "id/person/synthetic-")]
+    assert len(persons) == 300
+    assert result.resources == len(data.data_typed)
+    formats = {".ttl": "turtle", ".nt": "nt", ".rdf": "xml"}
+    for person in persons:
+        stem = out / site.doc_path(person.value, suffix="")
+        html = Path(f"{stem}.html").read_text(encoding="utf-8")
+        labels = {o.language: o.value for p, o in data.out(person) if p == site.LABEL}
+        assert set(labels) == {"en", "lt", "ru"}
+        for lang, text in labels.items():
+            assert f"<td lang=\"{lang}\">{escape(text)}</td>" in html, (person.value, lang)
+        assert "Referenced by" in html and 'href="../../doc/event/' in html  # the imprisonment, the release or death
+        assert 'href="../../doc/group/lithuanians.html"' in html
+        expected = described_graph(dataset.store, person.value)
+        assert len(expected) >= 8  # type, three labels, group, birth year, source, the record
+        for suffix, fmt in formats.items():
+            parsed = rdflib.Graph().parse(f"{stem}{suffix}", format=fmt)
+            assert isomorphic(parsed, expected), f"{person.value}{suffix}"
+    # JSON-LD expands (pyld, against the release's context) to the same statements: a sample
+    for person in persons[::30]:
+        stem = out / site.doc_path(person.value, suffix="")
+        expanded = rdflib.Graph()
+        for graph in pyld_quads(Path(f"{stem}.jsonld")).graphs():
+            expanded += graph
+        assert isomorphic(expanded, described_graph(dataset.store, person.value)), person.value
+
+
+def test_generated_events_have_pages_with_their_camp_on_a_map(register_release):
+    out, _result, dataset, _paths = register_release
+    data = site.SiteData(dataset.store)
+    events = [n for n in data.data_typed if n.value.startswith(DEFAULT_BASE + "id/event/synthetic-")]
+    assert len(events) == 600  # an imprisonment, and a release or a death, per person
+    for event in events[:40]:
+        stem = out / site.doc_path(event.value, suffix="")
+        html = Path(f"{stem}.html").read_text(encoding="utf-8")
+        assert '<svg xmlns="http://www.w3.org/2000/svg" class="map"' in html
+        assert 'href="../../doc/person/synthetic-' in html
+        assert isomorphic(rdflib.Graph().parse(f"{stem}.nt", format="nt"), described_graph(dataset.store, event.value))
+
+
+def test_the_manifest_of_a_register_lists_every_file_once(register_release):
+    out, result, _dataset, _paths = register_release
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    paths = [f["path"] for f in manifest["files"]]
+    assert paths == sorted(set(paths))
+    on_disk = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()} - {"manifest.json"}
+    assert set(paths) == on_disk
+    assert result.files == len(paths) + 1 and result.bytes == sum(f["bytes"] for f in manifest["files"])
+    for entry in manifest["files"][::97]:
+        content = (out / entry["path"]).read_bytes()
+        assert entry["bytes"] == len(content) and entry["sha256"] == hashlib.sha256(content).hexdigest()
+
+
+def test_pages_written_by_two_processes_are_those_written_by_one(register_release, tmp_path, monkeypatch):
+    """The resource pages are shared out between the build's process and a worker it forks; a
+    build without the worker writes the same release, byte for byte."""
+    out, _result, _dataset, paths = register_release
+    monkeypatch.setattr(publish, "_can_fork", lambda: False)
+    alone = tmp_path / "alone"
+    publish.build(alone, data_paths=paths, date=DATE, **QUIET)
+    assert tree(alone) == tree(out)
+
+
+def test_an_invalid_register_is_refused_though_pages_were_being_written(tmp_path):
+    """The worker process starts on the pages while the data is validated: data that does not
+    conform stops it, and nothing it wrote is left."""
+    from heritage_graph import generate
+
+    register = tmp_path / "data" / "register.nt"
+    register.parent.mkdir()
+    summary = generate.generate(300, 1954, 0.05, register, show_progress=False)
+    assert summary.broken_persons > 0
+    out = tmp_path / "site" / "out"
+    with pytest.raises(publish.InvalidDataError):
+        publish.build(out, data_paths=[*generate.context_paths(), register], date=DATE, **QUIET)
+    assert not out.exists() and not out.parent.exists()

@@ -25,11 +25,13 @@ previous release as it was::
 from __future__ import annotations
 
 import datetime as _dt
+import gc
 import gzip
 import hashlib
-import io
 import json
+import operator
 import os
+import pickle
 import re
 import shutil
 import sys
@@ -64,6 +66,9 @@ FOAF = "http://xmlns.com/foaf/0.1/"
 FORMATS_NS = "http://www.w3.org/ns/formats/"
 WIKIDATA = "http://www.wikidata.org/entity/"
 GEONAMES = "https://sws.geonames.org/"
+
+#: The stored query the chart of the home page draws.
+CHART_QUERY = "prisoner-shares"
 
 #: The dumps: suffix → (format name, media type, W3C formats IRI, keeps named graphs).
 DUMPS = {
@@ -153,17 +158,30 @@ def media_type(name: str) -> str:
 # ---------------------------------------------------------------------------------------------
 
 
-class TerminalProgress:
-    """Progress lines on standard error: one line per step, a counter for the long ones."""
+#: What the long steps count, for their progress bars.
+UNITS = {"resource pages": "pages", "dumps": "dumps", "query pages": "queries", "class pages": "classes"}
 
-    def __init__(self, stream=None):
+
+class TerminalProgress:
+    """Progress on standard error: one line per step, and for the long ones a counter; on a
+    terminal the counter is a bar with the rate and the time left (:mod:`heritage_graph.progress`)."""
+
+    def __init__(self, stream=None, *, bars: bool | None = None):
+        from .progress import watching
+
         self.stream = stream or sys.stderr
+        self.bars = watching(self.stream) if bars is None else bars
         self._last = None
+        self._bar = None
+        self._step: str | None = None
+        self._before = 0
 
     def __call__(self, step: str, done: int | None = None, total: int | None = None) -> None:
         if done is None or total is None:
             self._end_counter()
             self.stream.write(f"build: {step}\n")
+        elif self.bars:
+            self._draw(step, done, total)
         else:
             percent = 100 * done // max(total, 1)
             if self._last != (step, percent) or done == total:
@@ -174,7 +192,25 @@ class TerminalProgress:
                     self._last = None
         self.stream.flush()
 
+    def _draw(self, step: str, done: int, total: int) -> None:
+        from .progress import Progress
+
+        if self._bar is None or self._step != step:
+            # a step may find part of its work done (the resource pages a worker wrote meanwhile):
+            # the bar, and its rate, are of what is left
+            self._end_counter()
+            label = f"build: {step}" + (f" ({done:,} done before)" if done else "")
+            self._step, self._before = step, done
+            self._bar = Progress(total - done, label, UNITS.get(step, "items"), stream=self.stream, enabled=True,
+                                 delay=0.5, interval=0.2, clock=time.monotonic)
+        self._bar.update(done - self._before - self._bar.done)
+        if done >= total:
+            self._end_counter()
+
     def _end_counter(self):
+        if self._bar is not None:
+            self._bar.close()
+            self._bar = None
         if self._last is not None:
             self.stream.write("\n")
             self._last = None
@@ -206,13 +242,16 @@ class _Build:
     data: site.SiteData
     prefixes: dict[str, str]
     context: JsonLdContext
-    quads: list = field(default_factory=list)
-    triples: list = field(default_factory=list)
+    stats: GraphStats | None = None
     dumps: list[dict] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     chart: str | None = None
     pages: int = 0
+    #: Every file written, for the manifest: ``path<TAB>size<TAB>SHA-256`` (a release of a large
+    #: register has hundreds of thousands; the last entry of a path counts).
+    files: list[bytes] = field(default_factory=list)
     _folders: set = field(default_factory=set)
+    _folder_fds: dict[str, int] = field(default_factory=dict)
 
     @property
     def store(self):
@@ -225,12 +264,55 @@ class _Build:
             self._folders.add(target.parent)
         return target
 
-    def write(self, relative: str, content: str | bytes) -> Path:
-        target = self.path(relative)
+    def write(self, relative: str, content: str | bytes) -> None:
         if isinstance(content, str):
             content = content.encode("utf-8")
-        target.write_bytes(content)
-        return target
+        folder, _, name = relative.rpartition("/")
+        where = self._folder_fds.get(folder)
+        if where is None:
+            where = self._open_folder(folder)
+        if where >= 0:  # opened relative to its folder: no path to walk for each of many files
+            fd = os.open(name, _WRITE_FLAGS, 0o666, dir_fd=where)
+        else:
+            fd = os.open(self.path(relative), _WRITE_FLAGS, 0o666)
+        try:
+            _write_fd(fd, content)
+        finally:
+            os.close(fd)
+        self.files.append(b"%s\t%d\t%s" % (relative.encode("utf-8"), len(content),
+                                           hashlib.sha256(content).hexdigest().encode("ascii")))
+
+    def _open_folder(self, folder: str) -> int:
+        path = self.staging / folder if folder else self.staging
+        path.mkdir(parents=True, exist_ok=True)
+        self._folders.add(path)
+        fd = -1
+        if os.open in os.supports_dir_fd and hasattr(os, "O_DIRECTORY"):
+            fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | getattr(os, "O_CLOEXEC", 0))
+        self._folder_fds[folder] = fd
+        return fd
+
+    def close(self) -> None:
+        """Close the folders held open for writing."""
+        for fd in self._folder_fds.values():
+            if fd >= 0:
+                os.close(fd)
+        self._folder_fds.clear()
+
+    def record(self, relative: str, size: int, digest: bytes) -> None:
+        """Note a file written otherwise than by :meth:`write` (a dump streamed to disk)."""
+        self.files.append(b"%s\t%d\t%s" % (relative.encode("utf-8"), size, digest.hex().encode("ascii")))
+
+
+def _write_fd(fd: int, content: bytes) -> None:
+    """Write all of ``content`` to the file descriptor ``fd``."""
+    view = memoryview(content)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+_FIRST_TWO = operator.itemgetter(0, 1)
+_WRITE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
 
 
 def build(
@@ -277,38 +359,61 @@ def build(
         return value
 
     dataset = timed("load", lambda: load(None if data_paths is None else list(data_paths), base=base))
-    validation = timed("validate", lambda: validate(dataset=dataset, base=base))
-    if not validation.conforms:
-        raise InvalidDataError(validation.to_text())
-    warnings = [f"validation: {f.message} ({f.focus})" for f in validation.warnings]
-    before = timed("read previous release", _previous_claims, previous, out_dir)
-
+    created = _missing_folders(out_dir.parent)
     staging, lock = staging_folder(out_dir, "build")  # removes what killed builds left beside out_dir
+    pages = ctx = None
+    frozen = False
     try:
         _readable(staging)
         data = site.SiteData(dataset.store, base=base)
         prefixes = _prefixes(dataset.store, base)
         ctx = _Build(staging=staging, dataset=dataset, base=base, date=release_date, version=__version__,
                      progress=report, data=data, prefixes=prefixes,
-                     context=JsonLdContext.from_store(dataset.store, base, prefixes), warnings=warnings)
+                     context=JsonLdContext.from_store(dataset.store, base, prefixes))
+        frozen = True  # by _read_graph
+        timed("read the graph", _read_graph, ctx)
+        # The resource pages are most of the work: a worker process (where the system can fork)
+        # starts on them now, while the build validates the data and writes the other files, and
+        # the build takes its share once those are done. Data that does not conform stops it, and
+        # all it wrote is removed.
+        pages = _Pages(ctx)
+        pages.start()
+        validation = timed("validate", lambda: validate(dataset=dataset, base=base))
+        if not validation.conforms:
+            raise InvalidDataError(validation.to_text())
+        ctx.warnings += [f"validation: {f.message} ({f.focus})" for f in validation.warnings]
+        before = timed("read previous release", _previous_claims, previous, out_dir)
         timed("dumps", _write_dumps, ctx)
         timed("dataset description", _write_void, ctx)
         timed("ontology documentation", _write_ontology, ctx)
-        timed("resource pages", _write_resources, ctx)
-        timed("class pages", _write_classes, ctx)
         timed("query pages", _write_queries, ctx)
+        timed("class pages", _write_classes, ctx)
+        timed("resource pages", _write_resources, ctx, pages)
         timed("home page", _write_home, ctx)
         timed("server configuration", _write_server_config, ctx)
-        diff = timed("diff", _diff, before, _claims_of_store(ctx))
+        diff = timed("diff", lambda: _diff(before, _claims_of_store(ctx)))
         manifest = timed("manifest", _write_manifest, ctx, diff)
         timed("swap", swap_folder, staging, out_dir)
     except BaseException:
+        if pages is not None:
+            pages.stop()  # before the folder goes: a worker still writing into it would leave files behind
         shutil.rmtree(staging, ignore_errors=True)
+        for folder in created:  # and the folders made to hold it, deepest first
+            try:
+                folder.rmdir()
+            except OSError:
+                break
         raise
     finally:
+        if pages is not None:
+            pages.stop()
+        if ctx is not None:
+            ctx.close()
+        if frozen:
+            gc.unfreeze()
         if lock is not None:
             os.close(lock)
-    total = sum(f["bytes"] for f in manifest["files"])
+    total = manifest["bytes"]
     result = BuildResult(
         out_dir=out_dir,
         version=__version__,
@@ -316,7 +421,7 @@ def build(
         triples=manifest["triples"],
         graphs={g["graph"]: g["triples"] for g in manifest["graphs"]},
         resources=ctx.pages,
-        files=len(manifest["files"]) + 1,
+        files=manifest["files"] + 1,
         bytes=total,
         seconds=round(time.perf_counter() - started, 2),
         steps=steps,
@@ -349,6 +454,15 @@ def _check_target(out_dir: Path) -> None:
         raise InputError(f"{out_dir}: exists and is not a folder; refusing to replace it")
     if out_dir.is_dir() and any(out_dir.iterdir()) and not (out_dir / "manifest.json").is_file():
         raise InputError(f"{out_dir}: exists and is not a release (no manifest.json); refusing to replace it")
+
+
+def _missing_folders(folder: Path) -> list[Path]:
+    """``folder`` and those of its parents that do not exist yet, the deepest first."""
+    missing = []
+    while not folder.exists() and folder.parent != folder:
+        missing.append(folder)
+        folder = folder.parent
+    return missing
 
 
 def _readable(folder: Path) -> None:
@@ -394,6 +508,9 @@ class JsonLdContext:
         self.terms = dict(terms)  # IRI -> term name
         self.object_properties = set(object_properties)
         self._namespaces = sorted(self.prefixes.items(), key=lambda item: -len(item[1]))
+        self._compacted: dict[str, str] = {}
+        self._keys: dict[str, str] = {}
+        self._values: dict[tuple[str, str], object] = {}  # (predicate, object) -> its JSON text, see node_text_nt
 
     @classmethod
     def from_store(cls, store, base: str, prefixes: dict[str, str]) -> JsonLdContext:
@@ -433,6 +550,14 @@ class JsonLdContext:
 
     def compact(self, iri: str) -> str:
         """``camp:karlag`` for an IRI under a prefix, else the IRI itself."""
+        found = self._compacted.get(iri)
+        if found is None:
+            found = self._compact(iri)
+            if len(self._compacted) < 200_000:
+                self._compacted[iri] = found
+        return found
+
+    def _compact(self, iri: str) -> str:
         for prefix, namespace in self._namespaces:
             if iri.startswith(namespace) and len(iri) > len(namespace):
                 local = iri[len(namespace):]
@@ -441,7 +566,10 @@ class JsonLdContext:
         return iri
 
     def key(self, iri: str) -> str:
-        return self.terms.get(iri) or self.compact(iri)
+        found = self._keys.get(iri)
+        if found is None:
+            found = self._keys[iri] = self.terms.get(iri) or self.compact(iri)
+        return found
 
     def node_id(self, term) -> str:
         if isinstance(term, ox.BlankNode):
@@ -467,36 +595,99 @@ class JsonLdContext:
         by_subject: dict = {}
         for t in triples:
             by_subject.setdefault(t.subject, []).append((t.predicate, t.object))
-        nodes = []
-        for subject in sorted(by_subject, key=lambda s: (isinstance(s, ox.BlankNode), s.value)):
-            node: dict = {"@id": self.node_id(subject)}
-            types = []
-            properties: dict = {}
-            for p, o in sorted(by_subject[subject], key=lambda po: (po[0].value, str(po[1]))):
-                if p.value == RDF + "type" and isinstance(o, ox.NamedNode):
-                    types.append(self.terms.get(o.value) or self.compact(o.value))
-                    continue
-                properties.setdefault(self.key(p.value), []).append(self.value(p.value, o))
-            if types:
-                node["@type"] = types[0] if len(types) == 1 else types
-            for key, values in properties.items():
-                node[key] = values[0] if len(values) == 1 else values
-            nodes.append(node)
-        return nodes
+        return [self.node(subject, by_subject[subject])
+                for subject in sorted(by_subject, key=lambda s: (isinstance(s, ox.BlankNode), s.value))]
 
-    def dataset_document(self, quads: Iterable, context_ref: str) -> dict:
-        """A JSON-LD document with one named graph per graph of ``quads``."""
-        graphs: dict = {}
-        default = []
-        for q in quads:
-            if isinstance(q.graph_name, ox.DefaultGraph):
-                default.append(q)
+    def node(self, subject, pairs: Iterable) -> dict:
+        """The node object of ``subject`` with its (predicate, object) pairs."""
+        node: dict = {"@id": self.node_id(subject)}
+        types = []
+        properties: dict = {}
+        rdf_type = RDF + "type"
+        for p, _text, o in sorted([(p.value, str(o), o) for p, o in pairs], key=_FIRST_TWO):
+            if p == rdf_type and isinstance(o, ox.NamedNode):
+                types.append(self.terms.get(o.value) or self.compact(o.value))
+                continue
+            properties.setdefault(self.key(p), []).append(self.value(p, o))
+        if types:
+            node["@type"] = types[0] if len(types) == 1 else types
+        for key, values in properties.items():
+            node[key] = values[0] if len(values) == 1 else values
+        return node
+
+    def node_text(self, subject, pairs: Iterable, level: int = 0, context_ref: str | None = None) -> str:
+        """The text of :meth:`node` as :func:`_json_text` writes it ``level`` deep (with an
+        ``@context`` member first if given), written directly."""
+        return self.node_text_nt(str(subject), [(str(p), str(o)) for p, o in pairs], level, context_ref)
+
+    def node_text_nt(self, subject: str, pairs: list, level: int = 0, context_ref: str | None = None) -> str:
+        """:meth:`node_text` for terms in their N-Triples form (``<iri>``, ``_:b``, ``"text"@en``),
+        as a dump's lines give them: the JSON-LD dump has a node per subject and graph."""
+        encode, rdf_type, object_properties = _encode_string, RDF + "type", self.object_properties
+        pad = "\n" + " " * (level + 1)
+        deeper = pad + " "
+        parts = ["{"]
+        if context_ref is not None:
+            parts.append(f'{pad}"@context": {encode(context_ref)},')
+        parts.append(f'{pad}"@id": {encode(self.compact(subject[1:-1]) if subject[0] == "<" else subject)}')
+        types: list[str] = []
+        properties: dict[str, list] = {}
+        known = self._values
+        for p, o in sorted([(p[1:-1], o) for p, o in pairs]):
+            value = known.get((p, o))
+            if value is None:
+                first = o[0]
+                if first == '"':
+                    text, language, datatype = _nt_literal(o)
+                    if language:
+                        value = (('"@value"', encode(text)), ('"@language"', encode(language)))
+                    elif datatype:
+                        value = (('"@value"', encode(text)), ('"@type"', encode(self.compact(datatype))))
+                    elif p in object_properties:
+                        value = (('"@value"', encode(text)),)
+                    else:
+                        value = encode(text)
+                elif first == "<" and p == rdf_type:
+                    value = _Type(encode(self.terms.get(o[1:-1]) or self.compact(o[1:-1])))
+                else:
+                    ident = encode(self.compact(o[1:-1]) if first == "<" else o)
+                    value = ident if p in object_properties else (('"@id"', ident),)
+                if o[-1] == ">" and len(known) < 100_000:  # IRIs and typed values recur: years, camps, classes
+                    known[(p, o)] = value
+            if type(value) is _Type:
+                types.append(value)
+                continue
+            found = properties.get(p)
+            if found is None:
+                properties[p] = [value]
             else:
-                graphs.setdefault(q.graph_name, []).append(q)
-        body = self.nodes(default)
-        for graph in sorted(graphs, key=lambda g: g.value):
-            body.append({"@id": self.node_id(graph), "@graph": self.nodes(graphs[graph])})
-        return {"@context": context_ref, "@graph": body}
+                found.append(value)
+        if types:
+            shown = types[0] if len(types) == 1 else "[" + ",".join([deeper + t for t in types]) + pad + "]"
+            parts.append(f',{pad}"@type": {shown}')
+        keys: dict[str, list] = {}  # two properties may have one key: their values go together
+        for p, values in properties.items():
+            keys.setdefault(self.key(p), []).extend(values)
+        for key, values in keys.items():
+            if len(values) == 1:
+                shown = _member_text(values[0], level + 1)
+            else:
+                shown = "[" + ",".join([deeper + _member_text(v, level + 2) for v in values]) + pad + "]"
+            parts.append(f",{pad}{encode(key)}: {shown}")
+        parts.append("\n" + " " * level + "}")
+        return "".join(parts)
+
+    def description_text(self, described: dict, context_ref: str) -> str:
+        """A resource's description (statements grouped by subject, ``{subject: [(p, o), ...]}``)
+        as a JSON-LD document: the text :func:`_json` writes for :meth:`graph_document` of the
+        same statements."""
+        subjects = sorted(described, key=lambda s: (isinstance(s, ox.BlankNode), s.value))
+        if len(subjects) == 1:
+            return self.node_text(subjects[0], described[subjects[0]], 0, context_ref) + "\n"
+        if not subjects:
+            return _json_text({"@context": context_ref, "@graph": []}) + "\n"
+        nodes = ",".join(["\n  " + self.node_text(s, described[s], 2) for s in subjects])
+        return f'{{\n "@context": {_encode_string(context_ref)},\n "@graph": [{nodes}\n ]\n}}\n'
 
     def graph_document(self, triples: Iterable, context_ref: str) -> dict:
         nodes = self.nodes(triples)
@@ -504,57 +695,385 @@ class JsonLdContext:
             return {"@context": context_ref, **nodes[0]}
         return {"@context": context_ref, "@graph": nodes}
 
+    def write_dataset(self, graphs: Iterable, context_ref: str, write: Callable[[bytes], object]) -> None:
+        """A JSON-LD document with one named graph per graph, written in pieces.
+
+        ``graphs`` are (graph, lines): each graph (:class:`pyoxigraph.DefaultGraph` or a named
+        node) with its statements as sorted N-Triples lines (bytes), as :func:`_graph_lines`
+        gives them. The default graph's nodes stand at the top, each named graph is a node with
+        its ``@graph``. The text is that of ``json.dumps(document, ensure_ascii=False, indent=1)``.
+        """
+        chunks = ['{\n "@context": ', _encode_string(context_ref), ',\n "@graph": [']
+        top = 0  # items of the top @graph
+        for graph, lines in graphs:
+            if not lines:
+                continue
+            named = not isinstance(graph, ox.DefaultGraph)
+            if named:
+                chunks.append(",\n  " if top else "\n  ")
+                chunks.append('{\n   "@id": ' + _encode_string(self.node_id(graph)) + ',\n   "@graph": [')
+                top, level, separator = top + 1, 4, "\n    "
+            else:
+                level, separator = 2, "\n  "
+            first = named or not top  # no node before this one in the list it goes into
+            subject, pairs = None, []
+            for line in lines:
+                s, p, o = line.decode("utf-8").split(" ", 2)
+                if s != subject:
+                    if pairs:
+                        chunks.append(separator if first else "," + separator)
+                        chunks.append(self.node_text_nt(subject, pairs, level))
+                        first = False
+                        if len(chunks) > 4096:
+                            write("".join(chunks).encode("utf-8"))
+                            chunks.clear()
+                    subject, pairs = s, []
+                pairs.append((p, o[:-2]))  # the line ends with " ."
+            chunks.append(separator if first else "," + separator)
+            chunks.append(self.node_text_nt(subject, pairs, level))
+            if named:
+                chunks.append("\n   ]\n  }")
+            else:
+                top += 1
+        chunks.append("\n ]\n}\n" if top else "]\n}\n")
+        write("".join(chunks).encode("utf-8"))
+
+
+_NT_ESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))", re.DOTALL)
+_NT_CHARACTERS = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
+
+
+def _nt_unescape(match: re.Match) -> str:
+    code = match.group(1) or match.group(2)
+    return chr(int(code, 16)) if code else _NT_CHARACTERS.get(match.group(3), match.group(0))
+
+
+def _nt_literal(token: str) -> tuple[str, str | None, str | None]:
+    r"""The text, language and datatype (None for a plain string) of an N-Triples literal.
+
+    >>> _nt_literal('"say \\"hi\\"\\n"@en'), _nt_literal('"1954"^^<http://www.w3.org/2001/XMLSchema#integer>')
+    (('say "hi"\n', 'en', None), ('1954', None, 'http://www.w3.org/2001/XMLSchema#integer'))
+    """
+    end = token.rindex('"')
+    text = token[1:end]
+    if "\\" in text:
+        text = _NT_ESCAPE.sub(_nt_unescape, text)
+    rest = token[end + 1:]
+    if not rest:
+        return text, None, None
+    if rest[0] == "@":
+        return text, rest[1:], None
+    datatype = rest[3:-1]  # ^^<...>
+    return text, None, (None if datatype == XSD + "string" else datatype)
+
+
+# ---------------------------------------------------------------------------------------------
+# JSON text
+# ---------------------------------------------------------------------------------------------
+
+_encode_string = json.encoder.encode_basestring  # the C encoder of json.dumps(ensure_ascii=False)
+
+
+class _Type(str):
+    """The JSON text of a node's class, told apart from its other values."""
+
+
+def _member_text(value, level: int) -> str:
+    """A value of :meth:`JsonLdContext.node_text`: JSON text already, or a small object's members."""
+    if type(value) is str:
+        return value
+    pad = "\n" + " " * (level + 1)
+    return "{" + ",".join([f"{pad}{key}: {text}" for key, text in value]) + "\n" + " " * level + "}"
+
 
 def _json(document) -> bytes:
-    return (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    """``json.dumps(document, ensure_ascii=False, indent=1)`` and a newline, as UTF-8."""
+    try:
+        text = _json_text(document)
+    except TypeError:  # a value the fast path does not know: the standard library's answer
+        text = json.dumps(document, ensure_ascii=False, indent=1)
+    return (text + "\n").encode("utf-8")
+
+
+def _json_text(value, indent: int = 1, level: int = 0) -> str:
+    """The text of ``json.dumps(value, ensure_ascii=False, indent=indent)`` as if nested ``level``
+    deep, written faster: the standard library's indented output is pure Python.
+
+    >>> document = {"a": [1, 2.5, {"b": None, "c": True}], "d": 'é"<', "e": [], "f": {}}
+    >>> _json_text(document) == json.dumps(document, ensure_ascii=False, indent=1)
+    True
+    """
+    out: list[str] = []
+    _encode(value, out, indent, level)
+    return "".join(out)
+
+
+def _encode(value, out: list, indent: int, level: int) -> None:
+    kind = type(value)
+    if kind is str:
+        out.append(_encode_string(value))
+    elif kind is dict:
+        if not value:
+            out.append("{}")
+            return
+        newline = "\n" + " " * (indent * (level + 1))
+        separator = "{" + newline
+        for key, item in value.items():
+            if type(key) is not str:
+                raise TypeError(f"key {key!r} is not a string")
+            out.append(separator)
+            out.append(_encode_string(key))
+            out.append(": ")
+            _encode(item, out, indent, level + 1)
+            separator = "," + newline
+        out.append("\n" + " " * (indent * level) + "}")
+    elif kind is list or kind is tuple:
+        if not value:
+            out.append("[]")
+            return
+        newline = "\n" + " " * (indent * (level + 1))
+        separator = "[" + newline
+        for item in value:
+            out.append(separator)
+            _encode(item, out, indent, level + 1)
+            separator = "," + newline
+        out.append("\n" + " " * (indent * level) + "]")
+    elif value is None:
+        out.append("null")
+    elif value is True:
+        out.append("true")
+    elif value is False:
+        out.append("false")
+    elif kind is int:
+        out.append(int.__repr__(value))
+    elif kind is float:
+        out.append(json.dumps(value))
+    else:
+        raise TypeError(f"{value!r} is not JSON")
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading the graph
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class GraphStats:
+    """What the dataset description counts, over the distinct triples of every graph."""
+
+    triples: int
+    subjects: int
+    entities: int
+    objects: int
+    classes: dict[str, int]  # class IRI -> its instances
+    properties: dict[str, int]  # property IRI -> its triples
+    same_as: dict[str, int]  # owl:sameAs links by the start of their target IRI
+
+    @classmethod
+    def of(cls, data: site.SiteData, base: str, targets: Iterable[str] = ()) -> GraphStats:
+        space = base + "id/"
+        rdf_type, same_as = site.TYPE, site.SAME_AS
+        targets = tuple(targets)
+        triples = entities = subjects = 0
+        objects: set = set()
+        classes: dict = {}
+        properties: dict = {}
+        links = dict.fromkeys(targets, 0)
+        named = ox.NamedNode
+        for subject in data.every_subject():
+            pairs = data.out(subject)
+            if not pairs:
+                continue
+            subjects += 1
+            triples += len(pairs)
+            if type(subject) is named and subject.value.startswith(space):
+                entities += 1
+            for p, o in pairs:
+                properties[p] = properties.get(p, 0) + 1
+                objects.add(o)
+                if type(o) is named:
+                    if p == rdf_type:
+                        classes[o] = classes.get(o, 0) + 1
+                    elif p == same_as:
+                        for target in targets:
+                            if o.value.startswith(target):
+                                links[target] += 1
+        return cls(triples=triples, subjects=subjects, entities=entities, objects=len(objects),
+                   classes={c.value: n for c, n in classes.items()},
+                   properties={p.value: n for p, n in properties.items()}, same_as=links)
+
+
+def _read_graph(ctx: _Build) -> None:
+    """The whole graph into memory once (:meth:`site.SiteData.preload`), its counts, and what every
+    page reads: the classes, the resources with a page, the coordinates.
+
+    The millions of objects read are then frozen (:func:`gc.freeze`, undone at the end of the
+    build): the garbage collector would otherwise go through them all again and again, and a
+    worker process forked later shares them instead of copying them.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        data = ctx.data.preload()
+        ctx.stats = GraphStats.of(data, ctx.base, (WIKIDATA, GEONAMES))
+        data.typed, data.data_typed, data.superclasses, data.class_counts, data.points  # noqa: B018 - computed now
+        data.instances(site.TYPE)
+        site.ontology_graphs()
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
 
 
 # ---------------------------------------------------------------------------------------------
 # Steps
 # ---------------------------------------------------------------------------------------------
 
+#: How hard the gzipped dumps are compressed: a fast level (the dumps of a register are hundreds of MB).
+GZIP_LEVEL = 3
 
-def _term_key(term) -> str:
-    return str(term)
+
+class _Hashed:
+    """A binary file that counts and hashes what is written to it."""
+
+    def __init__(self, path: Path):
+        self.file = open(path, "wb")  # noqa: SIM115 - closed by close()
+        self.sha = hashlib.sha256()
+        self.size = 0
+
+    def write(self, data) -> int:
+        self.file.write(data)
+        self.sha.update(data)
+        self.size += len(data)
+        return len(data)
+
+    def flush(self) -> None:
+        self.file.flush()
+
+    def close(self) -> None:
+        self.file.close()
+
+
+class _Dump:
+    """One dump file being written, with its gzipped copy beside it, both hashed as they go.
+
+    Serializers write to it in small pieces; they are gathered into pieces of a few MB first.
+    """
+
+    PIECE = 4 << 20
+
+    def __init__(self, ctx: _Build, suffix: str):
+        self.ctx, self.suffix = ctx, suffix
+        self.name = f"{NAME}{suffix}"
+        self.plain = _Hashed(ctx.path(f"dumps/{self.name}"))
+        self.packed = _Hashed(ctx.path(f"dumps/{self.name}.gz"))
+        self.gzip = gzip.GzipFile(filename="", mode="wb", fileobj=self.packed, mtime=0, compresslevel=GZIP_LEVEL)
+        self._pending: list = []
+        self._pending_size = 0
+
+    def write(self, data) -> int:
+        self._pending.append(data)
+        self._pending_size += len(data)
+        if self._pending_size >= self.PIECE:
+            self._drain()
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+    def _drain(self) -> None:
+        if self._pending:
+            piece = b"".join(self._pending)
+            self._pending.clear()
+            self._pending_size = 0
+            self.plain.write(piece)
+            self.gzip.write(piece)
+
+    def close(self) -> dict:
+        self._drain()
+        self.gzip.close()
+        self.plain.close()
+        self.packed.close()
+        digest, gz_digest = self.plain.sha.digest(), self.packed.sha.digest()
+        self.ctx.record(f"dumps/{self.name}", self.plain.size, digest)
+        self.ctx.record(f"dumps/{self.name}.gz", self.packed.size, gz_digest)
+        fmt, media, w3c, graphs = DUMPS[self.suffix]
+        return {"name": self.name, "suffix": self.suffix, "format": fmt, "media_type": media, "w3c": w3c,
+                "graphs": graphs, "bytes": self.plain.size, "sha256": digest.hex(),
+                "gz_name": f"{self.name}.gz", "gz_bytes": self.packed.size, "gz_sha256": gz_digest.hex()}
+
+
+def _graph_lines(store: ox.Store) -> list[tuple[object, list[bytes]]]:
+    """Each graph (the default graph first, if it holds anything, then the named graphs by IRI)
+    with its statements as N-Triples lines, sorted."""
+    graphs = sorted(store.named_graphs(), key=lambda g: g.value)
+    if next(iter(store.quads_for_pattern(None, None, None, ox.DefaultGraph())), None) is not None:
+        graphs.insert(0, ox.DefaultGraph())
+    found = []
+    for graph in graphs:
+        lines = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph).split(b"\n")
+        lines.pop()  # what follows the last line's newline
+        lines.sort()
+        found.append((graph, lines))
+    return found
+
+
+def _write_lines(lines: list[bytes], out: _Dump, suffix: bytes = b"") -> None:
+    step = 50_000
+    for start in range(0, len(lines), step):
+        piece = lines[start:start + step]
+        if suffix:
+            piece = [line[:-1] + suffix for line in piece]
+        out.write(b"\n".join(piece) + b"\n")
 
 
 def _write_dumps(ctx: _Build) -> None:
-    """The whole graph in six formats, each gzipped too, with SHA256SUMS."""
-    quads = sorted(ctx.store.ox, key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))
-    triples = sorted(dict.fromkeys(q.triple for q in quads), key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
-    ctx.quads, ctx.triples = quads, triples
+    """The whole graph in six formats, each gzipped too, with SHA256SUMS.
+
+    The N-Quads and N-Triples dumps are the store's own N-Triples output, graph by graph, with
+    the lines sorted (by graph, then subject, predicate and object); the Turtle, TriG and RDF/XML
+    dumps are those two read back in order through pyoxigraph's serializers, and the JSON-LD one
+    is written by the package. Every dump goes to disk as it is written, gzipped and hashed on
+    the way.
+    """
+    total = len(DUMPS)
+    ctx.progress("dumps", 0, total)
     ctx.write("context.jsonld", _json(ctx.context.document()))
-    writers = {
-        ".ttl": lambda: ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=ctx.prefixes),
-        ".nt": lambda: ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES),
-        ".nq": lambda: ox.serialize(quads, format=ox.RdfFormat.N_QUADS),
-        ".trig": lambda: ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=ctx.prefixes),
-        ".jsonld": lambda: _json(ctx.context.dataset_document(quads, "../context.jsonld")),
-        ".rdf": lambda: ox.serialize(triples, format=ox.RdfFormat.RDF_XML, prefixes=ctx.prefixes),
-    }
+    made: dict[str, dict] = {}
+    graphs = _graph_lines(ctx.store.ox)
+    out = _Dump(ctx, ".nq")
+    for graph, lines in graphs:
+        _write_lines(lines, out, b"" if isinstance(graph, ox.DefaultGraph) else str(graph).encode("utf-8") + b" .")
+    made[".nq"] = out.close()
+    out = _Dump(ctx, ".jsonld")
+    ctx.context.write_dataset(graphs, "../context.jsonld", out.write)
+    made[".jsonld"] = out.close()
+    ctx.progress("dumps", 2, total)
+    lines = [line for _graph, graph_lines in graphs for line in graph_lines]
+    del graphs
+    lines.sort()
+    lines = [line for i, line in enumerate(lines) if not i or line != lines[i - 1]]
+    out = _Dump(ctx, ".nt")
+    _write_lines(lines, out)
+    made[".nt"] = out.close()
+    del lines
+    ctx.progress("dumps", 3, total)
+    nq, nt = str(ctx.staging / "dumps" / f"{NAME}.nq"), str(ctx.staging / "dumps" / f"{NAME}.nt")
+    for suffix, source, source_format, fmt in (
+        (".ttl", nt, ox.RdfFormat.N_TRIPLES, ox.RdfFormat.TURTLE),
+        (".trig", nq, ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG),
+        (".rdf", nt, ox.RdfFormat.N_TRIPLES, ox.RdfFormat.RDF_XML),
+    ):
+        out = _Dump(ctx, suffix)
+        ox.serialize(ox.parse(path=source, format=source_format), out, format=fmt, prefixes=ctx.prefixes)
+        made[suffix] = out.close()
+        ctx.progress("dumps", len(made), total)
+    ctx.dumps = [made[suffix] for suffix in DUMPS]
     sums = []
-    for i, (suffix, write) in enumerate(writers.items(), start=1):
-        ctx.progress("dumps", i - 1, len(writers))
-        name = f"{NAME}{suffix}"
-        content = write()
-        gz = _gzip(content)
-        ctx.write(f"dumps/{name}", content)
-        ctx.write(f"dumps/{name}.gz", gz)
-        fmt, media, w3c, graphs = DUMPS[suffix]
-        digest, gz_digest = hashlib.sha256(content).hexdigest(), hashlib.sha256(gz).hexdigest()
-        ctx.dumps.append({"name": name, "suffix": suffix, "format": fmt, "media_type": media, "w3c": w3c,
-                          "graphs": graphs, "bytes": len(content), "sha256": digest,
-                          "gz_name": f"{name}.gz", "gz_bytes": len(gz), "gz_sha256": gz_digest})
-        sums += [f"{digest}  {name}", f"{gz_digest}  {name}.gz"]
-    ctx.progress("dumps", len(writers), len(writers))
+    for d in ctx.dumps:
+        sums += [f"{d['sha256']}  {d['name']}", f"{d['gz_sha256']}  {d['gz_name']}"]
+    ctx.progress("dumps", total, total)
     ctx.write("dumps/SHA256SUMS", "\n".join(sums) + "\n")
-
-
-def _gzip(content: bytes) -> bytes:
-    buffer = io.BytesIO()
-    with gzip.GzipFile(filename="", mode="wb", fileobj=buffer, mtime=0, compresslevel=6) as f:
-        f.write(content)
-    return buffer.getvalue()
 
 
 def _n(iri: str) -> ox.NamedNode:
@@ -605,27 +1124,19 @@ def void_triples(ctx: _Build) -> list[ox.Triple]:
     add(dataset, VOID + "uriLookupEndpoint", _n(base + "id/"))
     for vocabulary in (hg, RDFS, SKOS, OWL, GEO, DCTERMS):
         add(dataset, VOID + "vocabulary", _n(vocabulary))
-    triples_count = len(ctx.triples)
-    add(dataset, VOID + "triples", _lit(triples_count, XSD + "integer"))
-    space = base + "id/"
-    subjects = {t.subject for t in ctx.triples}
-    entities = {s for s in subjects if isinstance(s, ox.NamedNode) and s.value.startswith(space)}
-    add(dataset, VOID + "entities", _lit(len(entities), XSD + "integer"))
-    add(dataset, VOID + "distinctSubjects", _lit(len(subjects), XSD + "integer"))
-    add(dataset, VOID + "distinctObjects", _lit(len({t.object for t in ctx.triples}), XSD + "integer"))
-    classes: dict[str, set] = {}
-    properties: dict[str, int] = {}
-    for t in ctx.triples:
-        properties[t.predicate.value] = properties.get(t.predicate.value, 0) + 1
-        if t.predicate.value == rdf_type and isinstance(t.object, ox.NamedNode):
-            classes.setdefault(t.object.value, set()).add(t.subject)
+    stats = ctx.stats
+    add(dataset, VOID + "triples", _lit(stats.triples, XSD + "integer"))
+    add(dataset, VOID + "entities", _lit(stats.entities, XSD + "integer"))
+    add(dataset, VOID + "distinctSubjects", _lit(stats.subjects, XSD + "integer"))
+    add(dataset, VOID + "distinctObjects", _lit(stats.objects, XSD + "integer"))
+    classes, properties = stats.classes, stats.properties
     add(dataset, VOID + "classes", _lit(len(classes), XSD + "integer"))
     add(dataset, VOID + "properties", _lit(len(properties), XSD + "integer"))
     for cls in sorted(classes):
         partition = blank()
         add(dataset, VOID + "classPartition", partition)
         add(partition, VOID + "class", _n(cls))
-        add(partition, VOID + "entities", _lit(len(classes[cls]), XSD + "integer"))
+        add(partition, VOID + "entities", _lit(classes[cls], XSD + "integer"))
     for prop in sorted(properties):
         partition = blank()
         add(dataset, VOID + "propertyPartition", partition)
@@ -634,8 +1145,7 @@ def void_triples(ctx: _Build) -> list[ox.Triple]:
     for example in _examples(ctx):
         add(dataset, VOID + "exampleResource", example)
     for target, space_of, title in ((WIKIDATA, WIKIDATA, "Wikidata"), (GEONAMES, GEONAMES, "GeoNames")):
-        count = sum(1 for t in ctx.triples if t.predicate.value == OWL + "sameAs"
-                    and isinstance(t.object, ox.NamedNode) and t.object.value.startswith(space_of))
+        count = stats.same_as.get(space_of, 0)
         other = _n({"Wikidata": "https://www.wikidata.org/", "GeoNames": "https://www.geonames.org/"}[title])
         linkset = _n(f"{base}dataset/links/{title.lower()}")
         add(other, rdf_type, _n(VOID + "Dataset"))
@@ -837,39 +1347,234 @@ def _write_ontology(ctx: _Build) -> None:
 
 def resource_triples(data: site.SiteData, node) -> list[ox.Triple]:
     """A resource's description: its statements, and those of the blank nodes it leads to."""
-    triples = []
-    seen = {node}
+    return [ox.Triple(s, p, o) for s, pairs in described(data, node).items() for p, o in pairs]
+
+
+def described(data: site.SiteData, node) -> dict:
+    """:func:`resource_triples` grouped by subject: ``{subject: [(predicate, object), ...]}``."""
+    found = {}
     frontier = [node]
     while frontier:
         current = frontier.pop()
-        for p, o in data.out(current):
-            triples.append(ox.Triple(current, p, o))
-            if isinstance(o, ox.BlankNode) and o not in seen:
-                seen.add(o)
+        pairs = found[current] = data.out(current)
+        for _p, o in pairs:
+            if type(o) is ox.BlankNode and o not in found and o not in frontier:
                 frontier.append(o)
-    return triples
+    return found
 
 
-def _write_resources(ctx: _Build) -> None:
+class _PrefixFinder:
+    """The prefixes a small description uses, so that its Turtle and RDF/XML declare only those."""
+
+    def __init__(self, prefixes: dict[str, str]):
+        self.prefixes = prefixes
+        self.by_namespace = {namespace: name for name, namespace in prefixes.items()}
+        self.cache: dict = {}
+        self.plain = {XSD + "string", RDF + "langString"}
+
+    def of_iri(self, iri: str) -> str | None:
+        return self.by_namespace.get(iri[: max(iri.rfind("/"), iri.rfind("#")) + 1])
+
+    def of(self, term) -> str | None:
+        found = self.cache.get(term, False)
+        if found is False:
+            kind = type(term)
+            if kind is ox.NamedNode:
+                found = self.of_iri(term.value)
+            elif kind is ox.Literal:
+                datatype = term.datatype.value
+                found = None if datatype in self.plain else self.of_iri(datatype)
+            else:
+                found = None
+            if len(self.cache) < 100_000:
+                self.cache[term] = found
+        return found
+
+    def used(self, groups: dict) -> dict[str, str]:
+        names = set()
+        of = self.of
+        for subject, pairs in groups.items():
+            if type(subject) is ox.NamedNode:
+                names.add(self.of_iri(subject.value))
+            for p, o in pairs:
+                names.add(of(p))
+                names.add(of(o))
+        names.discard(None)
+        return {name: self.prefixes[name] for name in sorted(names)}
+
+
+def _write_resource(ctx: _Build, node, finder: _PrefixFinder) -> bool:
+    """One resource's page and its description as Turtle, N-Triples, RDF/XML and JSON-LD."""
+    html = site.resource_html(ctx.data, node, "../../")
+    if html is None:
+        return False
+    stem = ctx.data.doc_path(node.value)[: -len(".html")]
+    ctx.write(stem + ".html", html)
+    groups = described(ctx.data, node)
+    triples = [ox.Triple(s, p, o) for s, pairs in groups.items() for p, o in pairs]
+    prefixes = finder.used(groups)
+    ctx.write(stem + ".ttl", ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes))
+    ctx.write(stem + ".nt", ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES))
+    ctx.write(stem + ".rdf", ox.serialize(triples, format=ox.RdfFormat.RDF_XML, prefixes=prefixes))
+    ctx.write(stem + ".jsonld", ctx.context.description_text(groups, "../../context.jsonld"))
+    return True
+
+
+def _can_fork() -> bool:
+    return sys.platform.startswith("linux") and hasattr(os, "fork") and (os.cpu_count() or 1) > 1
+
+
+def _die_with_parent(parent: int) -> None:
+    """Have the system end this (forked) process when the build's process ends, however it ends."""
+    import ctypes
+    import signal
+
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+class _Pages:
+    """The resource pages, in chunks taken by the build's process and, where the system can fork,
+    by one worker process that starts as soon as the graph is read (it writes pages while the
+    build writes the dumps and runs the queries). The worker takes chunks from the start of the
+    list, the build from the end, so that the two mostly write into different folders. Each
+    process writes its own files and notes their sizes and digests; the worker sends its notes
+    back when there is nothing left.
+    """
+
+    CHUNK = 64
+
+    def __init__(self, ctx: _Build):
+        import multiprocessing
+
+        self.ctx = ctx
+        self.nodes = ctx.data.data_typed
+        self.chunks = -(-len(self.nodes) // self.CHUNK)
+        self.front = multiprocessing.Value("q", 0)  # the next chunk from the start
+        self.back = multiprocessing.RawValue("q", self.chunks)  # one past the next chunk from the end
+        self.done = multiprocessing.Value("q", 0)
+        self.finder = _PrefixFinder(ctx.prefixes)
+        self.pid: int | None = None
+        self.pipe: int | None = None
+
+    def take(self, from_end: bool = False) -> int | None:
+        with self.front.get_lock():
+            if self.front.value >= self.back.value:
+                return None
+            if from_end:
+                self.back.value -= 1
+                return self.back.value
+            self.front.value += 1
+            return self.front.value - 1
+
+    def render(self, chunk: int) -> None:
+        ctx, finder = self.ctx, self.finder
+        nodes = self.nodes[chunk * self.CHUNK:(chunk + 1) * self.CHUNK]
+        for node in nodes:
+            if _write_resource(ctx, node, finder):
+                ctx.pages += 1
+        with self.done.get_lock():
+            self.done.value += len(nodes)
+
+    def start(self) -> bool:
+        """Start the worker; True if it runs."""
+        if not _can_fork() or self.chunks < 8:
+            return False
+        for kind in sorted({self.ctx.data.doc_path(n.value).split("/")[1] for n in self.nodes}):
+            self.ctx._open_folder(f"doc/{kind}")  # the folders, made once, before two processes write into them
+        sys.stdout.flush()
+        sys.stderr.flush()
+        gc.freeze()  # what the worker shares with the build: garbage collection would copy it
+        parent = os.getpid()
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the worker: never returns
+            os.close(read)
+            code, payload = 1, b""
+            try:
+                _die_with_parent(parent)
+                ctx = self.ctx
+                ctx.files, ctx.pages = [], 0
+                while (chunk := self.take()) is not None:
+                    self.render(chunk)
+                payload = pickle.dumps({"files": ctx.files, "pages": ctx.pages}, protocol=pickle.HIGHEST_PROTOCOL)
+                code = 0
+            except BaseException:  # noqa: BLE001 - reported to the build's process, which raises it
+                import traceback
+
+                payload = pickle.dumps({"error": traceback.format_exc()})
+            try:
+                _write_fd(write, payload)
+            finally:
+                os._exit(code)
+        os.close(write)
+        self.pid, self.pipe = pid, read
+        return True
+
+    def finish(self) -> None:
+        """Take chunks until there are none, then wait for the worker and merge what it wrote."""
+        ctx = self.ctx
+        total = len(self.nodes)
+        ctx.progress("resource pages", self.done.value, total)
+        while (chunk := self.take(from_end=self.pid is not None)) is not None:
+            self.render(chunk)
+            ctx.progress("resource pages", self.done.value, total)
+        if self.pid is not None:
+            answer = self._wait(total)
+            if "error" in answer:
+                raise PublishError("the process writing resource pages failed:\n" + answer["error"])
+            ctx.files.extend(answer["files"])
+            ctx.pages += answer["pages"]
+        ctx.progress("resource pages", total, total)
+
+    def _wait(self, total: int) -> dict:
+        import select
+
+        pieces = []
+        while True:
+            ready, _, _ = select.select([self.pipe], [], [], 0.25)
+            if ready:
+                piece = os.read(self.pipe, 1 << 20)
+                if not piece:
+                    break
+                pieces.append(piece)
+            else:
+                self.ctx.progress("resource pages", self.done.value, total)
+        os.close(self.pipe)
+        self.pipe = None
+        _, status = os.waitpid(self.pid, 0)
+        self.pid = None
+        try:
+            answer = pickle.loads(b"".join(pieces))
+        except Exception:  # noqa: BLE001 - killed before it could answer
+            answer = {}
+        if status != 0 and "error" not in answer:
+            answer = {"error": f"it ended with status {status} before it was done"}
+        return answer
+
+    def stop(self) -> None:
+        """End the worker if it still runs (the build failed)."""
+        import signal
+
+        if self.pid is not None:
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+                os.waitpid(self.pid, 0)
+            except (ProcessLookupError, ChildProcessError):
+                pass
+            self.pid = None
+        if self.pipe is not None:
+            os.close(self.pipe)
+            self.pipe = None
+
+
+def _write_resources(ctx: _Build, pages: _Pages | None = None) -> None:
     """doc/{kind}/{slug}.html, .ttl, .jsonld, .nt, .rdf for every resource typed in the data."""
-    nodes = ctx.data.data_typed
-    total = len(nodes)
-    step = max(1, total // 50)
-    for i, node in enumerate(nodes):
-        if i % step == 0:
-            ctx.progress("resource pages", i, total)
-        html = site.render_resource(ctx.store, node.value, root="../../", data=ctx.data)
-        if html is None:
-            continue
-        stem = site.doc_path(node.value, base=ctx.base, suffix="")
-        ctx.write(stem + ".html", html)
-        triples = resource_triples(ctx.data, node)
-        ctx.write(stem + ".ttl", ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=ctx.prefixes))
-        ctx.write(stem + ".nt", ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES))
-        ctx.write(stem + ".rdf", ox.serialize(triples, format=ox.RdfFormat.RDF_XML, prefixes=ctx.prefixes))
-        ctx.write(stem + ".jsonld", _json(ctx.context.graph_document(triples, "../../context.jsonld")))
-        ctx.pages += 1
-    ctx.progress("resource pages", total, total)
+    (pages or _Pages(ctx)).finish()
     for relative, source in site.ASSETS.items():
         ctx.write(relative, source.read_bytes())
 
@@ -877,30 +1582,126 @@ def _write_resources(ctx: _Build) -> None:
 def _write_classes(ctx: _Build) -> None:
     """class/index.html and class/{Class}.html for every class with resources."""
     ctx.write("class/index.html", site.render_classes(ctx.store, root="../", data=ctx.data))
-    for cls in sorted(ctx.data.class_counts, key=lambda c: c.value):
+    classes = sorted(ctx.data.class_counts, key=lambda c: c.value)
+    for i, cls in enumerate(classes):
+        ctx.progress("class pages", i, len(classes))
         html = site.render_class(ctx.store, cls.value, root="../", data=ctx.data)
         if html is not None:
             ctx.write(site.class_path(cls.value, base=ctx.base), html)
+    ctx.progress("class pages", len(classes), len(classes))
+
+
+class _KeptResults:
+    """Stands for the pyoxigraph store when the build runs its stored queries.
+
+    Each SELECT's solutions are serialized by Oxigraph as SPARQL JSON and kept (``last``), for
+    the answer files. A result longer than ``limit`` rows (a register's names: hundreds of
+    thousands) is handed on with its first ``limit`` rows only, which is what its page shows;
+    ``shape`` then says how many rows it has and which columns hold numbers only.
+    """
+
+    def __init__(self, store: ox.Store, limit: int):
+        self.store = store
+        self.limit = limit
+        self.last: bytes | None = None
+        self.shape: site.ResultShape | None = None
+
+    def query(self, sparql: str, **options):
+        self.last = self.shape = None
+        result = self.store.query(sparql, **options)
+        if not isinstance(result, ox.QuerySolutions):
+            return result
+        self.last = result.serialize(format=ox.QueryResultsFormat.JSON)
+        shape = _result_shape(self.last)
+        if shape.total > self.limit:
+            first = _first_solutions(self.last, self.limit)
+            if first is not None:
+                self.shape = shape
+                return ox.parse_query_results(first, format=ox.QueryResultsFormat.JSON)
+        return ox.parse_query_results(self.last, format=ox.QueryResultsFormat.JSON)
+
+    def __getattr__(self, name):
+        return getattr(self.store, name)
+
+
+def _result_shape(answer: bytes) -> site.ResultShape:
+    """How many solutions a SPARQL JSON answer holds, and which variables are numbers in all of them."""
+    solutions = ox.parse_query_results(answer, format=ox.QueryResultsFormat.JSON)
+    variables = [v.value for v in solutions.variables]
+    numbers = list(variables)  # the variables with no other value so far
+    bound: set[str] = set()
+    total = 0
+    for solution in solutions:
+        total += 1
+        if numbers:
+            still = []
+            for name in numbers:
+                term = solution[name]
+                if term is None:
+                    still.append(name)
+                elif type(term) is ox.Literal and term.datatype.value in site.NUMERIC_DATATYPES:
+                    bound.add(name)
+                    still.append(name)
+            numbers = still
+    return site.ResultShape(total, {v: v in bound and v in numbers for v in variables})
+
+
+def _first_solutions(answer: bytes, count: int) -> bytes | None:
+    """A SPARQL JSON answer cut to its first ``count`` solutions (None if it cannot be cut so)."""
+    text = answer.decode("utf-8")
+    found = re.search(r'"bindings"\s*:\s*\[', text)
+    if found is None:
+        return None
+    decoder = json.JSONDecoder()
+    end = found.end()
+    try:
+        for _ in range(count):
+            while text[end] in ", \t\r\n":
+                end += 1
+            _binding, end = decoder.raw_decode(text, end)
+        cut = text[:end] + "]}}"
+        json.loads(cut)
+    except (ValueError, IndexError):
+        return None
+    return cut.encode("utf-8")
 
 
 def _write_queries(ctx: _Build) -> None:
     """queries/index.html and, per stored query, its page and its answer as CSV and JSON."""
+    import copy
+
     from . import query as q
     from .results import render
+    from .store import OxigraphStore
 
     ctx.write("queries/index.html", site.render_queries(ctx.store, root="../"))
+    store, kept = ctx.store, None
+    if isinstance(store, OxigraphStore):
+        store = copy.copy(store)
+        store.ox = kept = _KeptResults(ctx.store.ox, site.RESULT_LIMIT)
     catalogue = q.catalogue()
     for i, (name, stored) in enumerate(catalogue.items()):
         ctx.progress("query pages", i, len(catalogue))
-        result, error = site.query_result(ctx.store, stored, federated=False)
+        if kept is not None:
+            kept.last = kept.shape = None
+        # the chart draws every row of its query: that one is read whole
+        run_on = ctx.store if name == CHART_QUERY else store
+        result, error = site.query_result(run_on, stored, federated=False)
+        answer = kept.last if kept is not None and run_on is store else None
+        shape = kept.shape if answer is not None else None
         if error and not site.is_federated(stored):
             ctx.warnings.append(f"stored query {name}: {error}")
         if result is not None and result.kind == "select":
-            ctx.write(f"queries/{name}.csv", render(result, "csv"))
-            ctx.write(f"queries/{name}.json", render(result, "json"))
-        html = site.render_query(ctx.store, name, root="../", data=ctx.data, result=result, error=error)
+            if answer is not None:  # Oxigraph's own W3C writers
+                ctx.write(f"queries/{name}.csv", ox.parse_query_results(answer, format=ox.QueryResultsFormat.JSON)
+                          .serialize(format=ox.QueryResultsFormat.CSV))
+                ctx.write(f"queries/{name}.json", answer)
+            else:
+                ctx.write(f"queries/{name}.csv", render(result, "csv"))
+                ctx.write(f"queries/{name}.json", render(result, "json"))
+        html = site.render_query(ctx.store, name, root="../", data=ctx.data, result=result, error=error, shape=shape)
         ctx.write(f"queries/{name}.html", html)
-        if name == "prisoner-shares" and result is not None:
+        if name == CHART_QUERY and result is not None:
             ctx.write("charts/prisoner-shares.svg",
                       site.chart_svg(ctx.store, root="../", data=ctx.data, result=result, standalone=True))
             ctx.chart = site.chart_svg(ctx.store, root="", data=ctx.data, result=result)
@@ -922,7 +1723,7 @@ def _write_home(ctx: _Build) -> None:
          "gz_size": _size(d["gz_bytes"])}
         for d in ctx.dumps
     ]
-    stats = {"triples": len(ctx.triples), "resources": len(ctx.data.data_typed), "version": ctx.version,
+    stats = {"triples": ctx.stats.triples, "resources": len(ctx.data.data_typed), "version": ctx.version,
              "date": ctx.date}
     html = site.render_home(ctx.store, root="", data=ctx.data, downloads=downloads, stats=stats,
                             chart=ctx.chart or "")
@@ -1083,7 +1884,10 @@ def _claims_from_quads(quads: Iterable, version=None, date=None) -> Claims:
 
 
 def _claims_of_store(ctx: _Build) -> Claims:
-    return _claims_from_quads(ctx.quads, ctx.version, ctx.date)
+    data = ctx.data
+    claims = [node for node, classes in data.typed.items()
+              if isinstance(node, ox.NamedNode) and any(c.value.endswith("ontology#Claim") for c in classes)]
+    return _claims_from_quads((ox.Quad(c, p, o) for c in claims for p, o in data.out(c)), ctx.version, ctx.date)
 
 
 def _previous_claims(previous, out_dir: Path) -> Claims | None:
@@ -1117,10 +1921,23 @@ def _claims_from_dump(path: Path) -> Claims:
     fmt = ox.RdfFormat.from_extension(Path(name).suffix.lstrip("."))
     if fmt is None:
         raise InputError(f"{path}: unknown RDF format")
+    if fmt in (ox.RdfFormat.N_QUADS, ox.RdfFormat.N_TRIPLES):
+        raw = _claim_lines(raw)
     try:
         return _claims_from_quads(ox.parse(raw, format=fmt))
     except SyntaxError as exc:
         raise InputError(f"{path}: the previous release's dump does not parse: {exc}") from exc
+
+
+def _claim_lines(raw: bytes) -> bytes:
+    """The lines of an N-Quads or N-Triples dump whose subject is typed a claim: a release's
+    dump has a line per statement, its subject first, so the rest need not be parsed."""
+    lines = raw.split(b"\n")
+    marker = b" <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <"
+    claims = {line[: line.index(b" ")] for line in lines if marker in line and b"ontology#Claim> " in line}
+    if not claims:
+        return b""
+    return b"\n".join(line for line in lines if line[: line.find(b" ")] in claims) + b"\n"
 
 
 def _diff(before: Claims | None, after: Claims) -> dict:
@@ -1149,12 +1966,39 @@ def _diff(before: Claims | None, after: Claims) -> dict:
     }
 
 
+def _listed_files(ctx: _Build) -> list[bytes]:
+    """Every file of the release once (``path<TAB>size<TAB>SHA-256``), sorted by path: those noted
+    as they were written and, should there be any, others found on disk (hashed now)."""
+    def path_of(entry: bytes) -> bytes:
+        return entry[: entry.index(b"\t")]
+
+    unique: list[bytes] = []
+    last = None
+    for entry in sorted(ctx.files, key=path_of):  # stable: of a path's entries, the last written comes last
+        path = path_of(entry)
+        if path == last:
+            unique[-1] = entry
+        else:
+            unique.append(entry)
+            last = path
+    on_disk = sum(len(names) for _folder, _dirs, names in os.walk(ctx.staging))
+    if on_disk != len(unique):
+        known = {entry[: entry.index(b"\t")].decode("utf-8") for entry in unique}
+        for folder, _dirs, names in os.walk(ctx.staging):
+            inside = Path(folder).relative_to(ctx.staging).as_posix()
+            for name in names:
+                relative = name if inside == "." else f"{inside}/{name}"
+                if relative not in known:
+                    content = Path(folder, name).read_bytes()
+                    unique.append(b"%s\t%d\t%s" % (relative.encode("utf-8"), len(content),
+                                                   hashlib.sha256(content).hexdigest().encode("ascii")))
+        unique.sort(key=path_of)
+    return unique
+
+
 def _write_manifest(ctx: _Build, diff: dict) -> dict:
-    files = []
-    for path in sorted(p for p in ctx.staging.rglob("*") if p.is_file()):
-        relative = path.relative_to(ctx.staging).as_posix()
-        content = path.read_bytes()
-        files.append({"path": relative, "bytes": len(content), "sha256": hashlib.sha256(content).hexdigest()})
+    """manifest.json; returns it, with ``files`` (how many) and ``bytes`` (their size) in place of the list."""
+    files = _listed_files(ctx)
     root = resources.root().resolve()
     graphs = []
     for f in ctx.dataset.files:
@@ -1170,14 +2014,31 @@ def _write_manifest(ctx: _Build, diff: dict) -> dict:
         "date": ctx.date,
         "base": ctx.base,
         "license": LICENSE,
-        "triples": len(ctx.triples),
-        "quads": len(ctx.quads),
+        "triples": ctx.stats.triples,
+        "quads": len(ctx.store.ox),
         "graphs": graphs,
         "resources": ctx.pages,
         "dumps": [{k: d[k] for k in ("name", "format", "media_type", "bytes", "sha256", "gz_name", "gz_bytes",
                                      "gz_sha256")} for d in ctx.dumps],
         "diff": diff,
-        "files": files,
     }
-    ctx.write("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1) + "\n")
-    return manifest
+    # The list of files (hundreds of thousands in a register's release) is written piece by piece
+    # in the layout of the rest (json.dumps, indent=1); it is the last member.
+    encode = _encode_string
+    total = 0
+    out = _Hashed(ctx.path("manifest.json"))
+    try:
+        out.write((_json_text(manifest)[: -len("\n}")] + ',\n "files": [').encode("utf-8"))
+        for start in range(0, len(files), 20_000):
+            piece = []
+            for entry in files[start:start + 20_000]:
+                relative, size, digest = entry.split(b"\t")
+                total += int(size)
+                piece.append(f'\n  {{\n   "path": {encode(relative.decode("utf-8"))},\n   "bytes": {int(size)},'
+                             f'\n   "sha256": "{digest.decode("ascii")}"\n  }}')
+            out.write(("," if start else "").encode("utf-8") + ",".join(piece).encode("utf-8"))
+        out.write(("\n ]" if files else "]").encode("utf-8") + b"\n}\n")
+    finally:
+        out.close()
+    ctx.record("manifest.json", out.size, out.sha.digest())
+    return {**manifest, "files": len(files), "bytes": total}

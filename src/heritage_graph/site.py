@@ -24,13 +24,16 @@ store, cached, so a page costs a few index lookups and a whole site is linear in
 
 from __future__ import annotations
 
+import heapq
 import math
+import operator
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 from pathlib import Path
 
+import markupsafe
 import pyoxigraph as ox
 
 from .vocab import OWL, RDF, RDFS, SKOS, XSD, configured_base
@@ -56,6 +59,8 @@ _DOC_SUFFIXES = (".html", ".ttl", ".jsonld", ".nt", ".rdf")
 INCOMING_LIMIT = 200
 #: How many rows of a query result a page shows (the whole result is in the .csv/.json beside it).
 RESULT_LIMIT = 500
+#: How many IRIs' paths, short names and shown values a :class:`SiteData` remembers.
+CACHE_LIMIT = 50_000
 
 UNIT_SYMBOLS = {"KiloM": "km", "DEG_C": "°C", "M": "m", "PERCENT": "%"}
 SHARE_KINDS = ("ShareOfPrisoners", "ShareOfPopulation")
@@ -190,11 +195,71 @@ class SiteData:
         self.id_space = self.base + "id/"
         self._labels: dict = {}
         self._out: dict = {}
+        self._raw: dict | None = None  # after preload(): subject -> its (p, o) pairs as read
+        self._in: dict | None = None  # after preload(): node -> the (s, p) pairs pointing at it
+        self._paths: dict[str, str | None] = {}
+        self._shorts: dict[str, str] = {}
+        self._maps: dict = {}
+        self._instances: dict | None = None
+        self._hg_terms: dict[str, ox.NamedNode] = {}
+        self._page_caches: dict[str, tuple[dict, dict]] = {}  # root -> the values of IRIs, the class links
+        self._listed: dict[str, dict] = {}  # root -> resource -> its row on the class pages (see render_class)
 
     # -- terms of the ontology, under the configured base -------------------------------------
 
     def hgn(self, local: str) -> ox.NamedNode:
-        return _n(self.hg + local)
+        found = self._hg_terms.get(local)
+        if found is None:
+            found = self._hg_terms[local] = _n(self.hg + local)
+        return found
+
+    # -- the whole store at once (a static build) ----------------------------------------------
+
+    def preload(self) -> SiteData:
+        """Read the whole store in one pass: every subject's statements and every node's incoming
+        links, grouped in memory, so that every later read is a dictionary lookup.
+
+        For a static build, which reads every resource: one pass over the store instead of a few
+        index lookups per page. Each distinct term is kept once. Returns ``self``.
+        """
+        import gc
+
+        raw: dict = {}
+        incoming: dict = {}
+        canon: dict = {}
+        keep = canon.setdefault
+        literal = ox.Literal
+        enabled = gc.isenabled()
+        gc.disable()  # millions of small tuples: no use looking for cycles among them
+        try:
+            for q in self.ox.quads_for_pattern(None, None, None, None):
+                s = keep(q.subject, q.subject)
+                p = keep(q.predicate, q.predicate)
+                o = q.object
+                o = keep(o, o)
+                pairs = raw.get(s)
+                if pairs is None:
+                    raw[s] = [(p, o)]
+                else:
+                    pairs.append((p, o))
+                if type(o) is not literal:
+                    links = incoming.get(o)
+                    if links is None:
+                        incoming[o] = [(s, p)]
+                    else:
+                        links.append((s, p))
+        finally:
+            if enabled:
+                gc.enable()
+        self._raw, self._in = raw, incoming
+        self._out = {}
+        return self
+
+    def every_subject(self) -> list:
+        """Every subject of the store, each once."""
+        if self._raw is None:
+            return list(dict.fromkeys(q.subject for q in self.ox.quads_for_pattern(None, None, None, None)))
+        return [s for s, pairs in self._out.items() if pairs] + list(self._raw)
 
     # -- raw reads --------------------------------------------------------------------------
 
@@ -202,10 +267,17 @@ class SiteData:
         """The (predicate, object) pairs of ``node`` over every graph, each once, sorted."""
         found = self._out.get(node)
         if found is None:
-            seen = dict.fromkeys((q.predicate, q.object) for q in self.ox.quads_for_pattern(node, None, None, None))
-            found = sorted(seen, key=lambda po: (po[0].value, _sort_key(po[1])))
-            if len(self._out) < 50000:
+            if self._raw is not None:
+                pairs = self._raw.pop(node, ())
+                seen = dict.fromkeys(pairs) if len(pairs) > 1 else pairs
+                found = sorted(seen, key=_pair_key)
                 self._out[node] = found
+            else:
+                seen = dict.fromkeys((q.predicate, q.object)
+                                     for q in self.ox.quads_for_pattern(node, None, None, None))
+                found = sorted(seen, key=_pair_key)
+                if len(self._out) < 50000:
+                    self._out[node] = found
         return found
 
     def objects(self, node, predicate: ox.NamedNode) -> list:
@@ -217,13 +289,30 @@ class SiteData:
 
     def incoming(self, node) -> list[tuple[object, ox.NamedNode]]:
         """The (subject, predicate) pairs pointing at ``node``, each once."""
+        if self._in is not None:
+            return list(dict.fromkeys(self._in.get(node, ())))
         return list(dict.fromkeys((q.subject, q.predicate) for q in self.ox.quads_for_pattern(None, None, node, None)))
 
     def subjects(self, predicate: ox.NamedNode, obj) -> list:
+        if self._in is not None:
+            return list(dict.fromkeys(s for s, p in self._in.get(obj, ()) if p == predicate))
         return list(dict.fromkeys(q.subject for q in self.ox.quads_for_pattern(None, predicate, obj, None)))
 
     def exists(self, node) -> bool:
+        if self._raw is not None:
+            return node in self._raw or bool(self._out.get(node))
         return next(iter(self.ox.quads_for_pattern(node, None, None, None)), None) is not None
+
+    # -- paths ------------------------------------------------------------------------------
+
+    def doc_path(self, iri: str) -> str | None:
+        """:func:`doc_path` of ``iri`` under this base (``doc/camp/karlag.html``), remembered."""
+        found = self._paths.get(iri, False)
+        if found is False:
+            found = doc_path(iri, base=self.base)
+            if len(self._paths) < CACHE_LIMIT:
+                self._paths[iri] = found
+        return found
 
     def types(self, node) -> list[ox.NamedNode]:
         return [o for o in self.objects(node, TYPE) if isinstance(o, ox.NamedNode)]
@@ -254,6 +343,14 @@ class SiteData:
 
     def short(self, iri: str) -> str:
         """A prefixed name (``camp:karlag``, ``hg:Claim``) where one fits, else the IRI."""
+        found = self._shorts.get(iri)
+        if found is None:
+            found = self._short(iri)
+            if len(self._shorts) < CACHE_LIMIT:
+                self._shorts[iri] = found
+        return found
+
+    def _short(self, iri: str) -> str:
         parts = split_iri(iri, base=self.base)
         if parts:
             return f"{parts[0]}:{parts[1]}"
@@ -317,27 +414,25 @@ class SiteData:
 
     def instances(self, class_node: ox.NamedNode) -> list[ox.NamedNode]:
         """The resources typed ``class_node`` or any of its subclasses, that have a page."""
-        pages = set(self.data_typed)
-        result = []
-        for node, classes in self.typed.items():
-            if node in pages and any(class_node in self.superclasses.get(c, {c}) for c in classes):
-                result.append(node)
-        return result
+        if self._instances is None:  # every class's at once: one pass over the typed resources
+            pages = set(self.data_typed)
+            found: dict = {}
+            for node, classes in self.typed.items():
+                if node not in pages:
+                    continue
+                every = set()
+                for c in classes:
+                    every |= self.superclasses.get(c, {c})
+                for c in every:
+                    found.setdefault(c, []).append(node)
+            self._instances = found
+        return list(self._instances.get(class_node, ()))
 
     @cached_property
     def class_counts(self) -> dict[ox.NamedNode, int]:
         """How many resources with a page each class has (subclasses included)."""
-        counts: dict = {}
-        pages = set(self.data_typed)
-        for node, classes in self.typed.items():
-            if node not in pages:
-                continue
-            every = set()
-            for c in classes:
-                every |= self.superclasses.get(c, {c})
-            for c in every:
-                counts[c] = counts.get(c, 0) + 1
-        return counts
+        self.instances(TYPE)  # computes every class's instances
+        return {c: len(nodes) for c, nodes in self._instances.items()}
 
     # -- coordinates ------------------------------------------------------------------------
 
@@ -365,10 +460,15 @@ def _float(term) -> float | None:
     return value if math.isfinite(value) else None
 
 
-def _sort_key(term) -> tuple:
-    if isinstance(term, ox.Literal):
-        return (1, term.language or "", term.value)
-    return (0, "", getattr(term, "value", str(term)))
+_FIRST = operator.itemgetter(0)
+
+
+def _pair_key(pair) -> tuple:
+    """The order of a subject's statements: by predicate, then object (IRIs before literals)."""
+    o = pair[1]
+    if type(o) is ox.Literal:
+        return (pair[0].value, 1, o.language or "", o.value)
+    return (pair[0].value, 0, "", getattr(o, "value", str(o)))
 
 
 @lru_cache(maxsize=1)
@@ -421,14 +521,18 @@ class Page:
     def __init__(self, data: SiteData, root: str):
         self.data = data
         self.root = root
+        self._values, self._class_links = data._page_caches.setdefault(root, ({}, {}))
 
     def href(self, iri: str, suffix: str = ".html") -> str | None:
-        path = doc_path(iri, base=self.data.base, suffix=suffix)
+        if suffix == ".html":
+            path = self.data.doc_path(iri)
+        else:
+            path = doc_path(iri, base=self.data.base, suffix=suffix)
         return self.root + path if path else None
 
     def term_href(self, iri: str) -> str | None:
         """Where a link to ``iri`` goes: its page, an ontology term's entry, or nowhere."""
-        path = doc_path(iri, base=self.data.base)
+        path = self.data.doc_path(iri)
         if path:
             return self.root + path
         if iri.startswith(self.data.hg):
@@ -436,6 +540,18 @@ class Page:
         return None
 
     def value(self, term) -> Value:
+        """How ``term`` is shown. The values of IRIs are made once per site and root and shared:
+        treat them as read-only (:func:`dataclasses.replace` makes a changed copy)."""
+        if type(term) is ox.NamedNode:
+            found = self._values.get(term)
+            if found is None:
+                found = self._value(term)
+                if len(self._values) < CACHE_LIMIT:  # the IRIs that many pages show come first
+                    self._values[term] = found
+            return found
+        return self._value(term)
+
+    def _value(self, term) -> Value:
         data = self.data
         if isinstance(term, ox.Literal):
             datatype = None
@@ -461,6 +577,12 @@ class Page:
         return self.value(node)
 
     def class_link(self, class_node: ox.NamedNode) -> Value:
+        found = self._class_links.get(class_node)
+        if found is None:
+            found = self._class_links[class_node] = self._class_link(class_node)
+        return found
+
+    def _class_link(self, class_node: ox.NamedNode) -> Value:
         name = self.data.label(class_node)
         if class_node in self.data.class_counts:
             return Value(name, href=self.root + class_path(class_node.value, base=self.data.base),
@@ -676,6 +798,24 @@ def map_svg(data: SiteData, page: Page, node, *, width: int = 360, height: int =
             "count": len(around)}
 
 
+def _map_drawing(data: SiteData, page: Page, node) -> tuple[dict, str] | None:
+    """The map of ``node`` and its SVG (with a mark where the title goes), or None.
+
+    Every resource located at the same places has the same map: it is drawn once per site and
+    root (a register's events at one camp share one).
+    """
+    focus, _via = map_points(data, node)
+    if not focus:
+        return None
+    places = tuple(f[0] for f in focus)
+    key = (page.root, places, node if node in places else None)
+    found = data._maps.get(key)
+    if found is None:
+        drawing = map_svg(data, page, node)
+        found = data._maps[key] = (drawing, render_template("map.svg", map=drawing, title=_MARK.format("title")))
+    return found
+
+
 def _grid_step(span: float) -> float:
     for step in (0.25, 0.5, 1, 2, 5, 10, 20):
         if span / step <= 6:
@@ -726,6 +866,277 @@ def _markup(text: str):
 
 
 # ---------------------------------------------------------------------------------------------
+# The pages a release has one of per resource (and the class pages listing them), built as
+# strings: a release has hundreds of thousands of them. The layout is base.html's; the rest
+# follows templates/macros.html. Every value goes through markupsafe's escape, as with Jinja2's
+# autoescape.
+# ---------------------------------------------------------------------------------------------
+
+_MARK = "\x00{}\x00"
+
+#: markupsafe's own escaping (what ``escape`` runs), without wrapping each result in ``Markup``.
+_escape_str = getattr(markupsafe, "_escape_inner", None) or (lambda text: str(markupsafe.escape(text)))
+
+
+def _escape(value) -> str:
+    """``markupsafe.escape(value)`` as a plain string: ``&<>'"`` replaced, ``__html__`` honoured."""
+    if type(value) is str:
+        return _escape_str(value)
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return _escape_str(str(value))
+
+
+@lru_cache(maxsize=32)
+def _layout(root: str) -> tuple[str, str, str, str]:
+    """base.html around a page, in four pieces: before the title, between the title and the
+    ``head`` block, between ``head`` and ``main``, and after ``main``."""
+    from markupsafe import Markup
+
+    page = environment().from_string(
+        '{% extends "base.html" %}{% block head %}' + _MARK.format("head") + "{% endblock %}"
+        "{% block main %}" + _MARK.format("main") + "{% endblock %}"
+    ).render(root=root, title=Markup(_MARK.format("title")))
+    before, rest = page.split(_MARK.format("title"))
+    middle, rest = rest.split(_MARK.format("head"))
+    head_end, after = rest.split(_MARK.format("main"))
+    return before, middle, head_end, after
+
+
+def _page_html(root: str, title: str, head: str, main: str) -> str:
+    before, middle, head_end, after = _layout(root)
+    return f"{before}{_escape(title)}{middle}{head}{head_end}{main}{after}"
+
+
+def _value_html(v: Value) -> str:
+    """A value: a link where it has one, with its language and datatype (macros.html ``value``).
+    Remembered on the value, which the pages share for IRIs."""
+    found = v.__dict__.get("_html")
+    if found is None:
+        found = v.__dict__["_html"] = _render_value(v)
+    return found
+
+
+def _render_value(v: Value) -> str:
+    lang = v.lang
+    if v.href:
+        html = f'<a href="{_escape(v.href)}"'
+        if v.external:
+            html += ' class="external" rel="external noopener"'
+        if v.title:
+            html += f' title="{_escape(v.title)}"'
+        if lang:
+            html += f' lang="{_escape(lang)}"'
+        html += f">{_escape(v.text)}</a>"
+    else:
+        html = "<span"
+        if lang:
+            html += f' lang="{_escape(lang)}"'
+        if v.title:
+            html += f' title="{_escape(v.title)}"'
+        html += f">{_escape(v.text)}</span>"
+    if v.badges:
+        if lang:
+            html += f' <small class="lang">{_escape(lang)}</small>'
+        if v.datatype:
+            html += f' <small class="datatype">{_escape(v.datatype)}</small>'
+    return html
+
+
+def _values_html(values) -> str:
+    return "<br>".join([_value_html(v) for v in values])
+
+
+def _lang_attr(lang) -> str:
+    return f' lang="{_escape(lang)}"' if lang else ""
+
+
+_CLAIMS_HEAD = ('<table class="claims">\n  <thead>\n    <tr><th scope="col">Figure</th><th scope="col">Value</th>'
+                '<th scope="col">Qualifier</th><th scope="col">When</th><th scope="col">Stated as</th>'
+                '<th scope="col">Source</th></tr>\n  </thead>\n')
+
+
+def _claims_table_html(claims: list[Claim]) -> str:
+    parts = [_CLAIMS_HEAD]
+    for c in claims:
+        figure = _escape(c.what.text if c.what else c.label)
+        if c.href:
+            figure = f'<a href="{_escape(c.href)}">{figure}</a>'
+        if c.group:
+            figure += f" of {_value_html(c.group)}"
+        for caption, vs in c.extra:
+            figure += f"<br><small>{_escape(caption)}: {', '.join([_value_html(v) for v in vs])}</small>"
+        stated = f"“{_escape(c.stated_as)}”" if c.stated_as else ""
+        parts.append(
+            f'  <tbody class="claim">\n    <tr>\n      <td>{figure}</td>\n'
+            f'      <td class="num">{_escape(c.value)}</td>\n'
+            f'      <td><span class="qualifier q-{_escape(c.qualifier.replace(" ", "-"))}">{_escape(c.qualifier)}</span></td>\n'
+            f"      <td>{_escape(c.when)}</td>\n      <td>{stated}</td>\n      <td>{_values_html(c.sources)}</td>\n"
+            "    </tr>\n"
+        )
+        for quote in c.quotes:
+            parts.append(f'    <tr class="quote"><td colspan="6"><blockquote>{_escape(quote)}</blockquote></td></tr>\n')
+        parts.append("  </tbody>\n")
+    parts.append("</table>")
+    return "".join(parts)
+
+
+def _properties_table_html(properties: list[dict]) -> str:
+    rows = "".join([f'    <tr><th scope="row">{_value_html(row["property"])}</th><td>{_values_html(row["values"])}</td></tr>\n'
+                    for row in properties])
+    return f'<table class="properties">\n  <tbody>\n{rows}  </tbody>\n</table>'
+
+
+def _references_html(references: list[dict], root: str) -> str:
+    parts = ['<dl class="references">\n']
+    for r in references:
+        items = "".join([f"<li>{_value_html(s)}</li>" for s in r["subjects"]])
+        if r["more"]:
+            items += (f'<li class="more">and {r["more"]} more (see the <a href="{_escape(root)}index.html#query">'
+                      "SPARQL endpoint or the dumps</a>)</li>")
+        parts.append(f'  <dt>{_value_html(r["property"])} <small>({r["count"]})</small></dt>\n  <dd><ul>{items}</ul></dd>\n')
+    parts.append("</dl>")
+    return "".join(parts)
+
+
+def _alternates_html(alternates: list[dict]) -> str:
+    if not alternates:
+        return ""
+    links = " · ".join([f'<a href="{_escape(a["href"])}" type="{_escape(a["type"])}">{_escape(a["name"])}</a>'
+                        for a in alternates])
+    return f'<p class="alternates">This description as data:\n{links}</p>\n'
+
+
+def _head_links(alternates: list[dict]) -> str:
+    return "".join([f'<link rel="alternate" type="{_escape(a["type"])}" href="{_escape(a["href"])}">\n'
+                    for a in alternates])
+
+
+def _resource_header(context: dict, article_class: str) -> str:
+    kinds = " · ".join([_value_html(t) for t in context["types"]])
+    return (f'<article class="{article_class}">\n<header>\n  <p class="kind">{kinds}</p>\n'
+            f'  <h1 id="title">{_escape(context["title"])}</h1>\n'
+            f'  <p class="iri"><code>{_escape(context["iri"])}</code></p>\n</header>\n')
+
+
+def _resource_main(context: dict) -> str:
+    """The ``main`` of a resource's page."""
+    w = [_resource_header(context, "resource"), "\n"]
+    if context["comments"]:
+        w.append('<section class="comment">\n')
+        w += [f"<p{_lang_attr(lang)}>{_escape(text)}</p>" for lang, text in context["comments"]]
+        w.append("</section>\n")
+    w.append('\n<div class="columns">\n<section class="names" aria-labelledby="names">\n  <h2 id="names">Names</h2>\n')
+    if context["labels"]:
+        w.append('  <table class="labels">\n    <thead><tr><th scope="col">Language</th><th scope="col">Name</th></tr></thead>\n'
+                 "    <tbody>\n")
+        w += [f'<tr><td><small class="lang">{_escape(lang or "—")}</small></td><td{_lang_attr(lang)}>{_escape(text)}</td></tr>\n'
+              for lang, text in context["labels"]]
+        w.append("    </tbody>\n  </table>\n")
+    else:
+        w.append("<p>No label.</p>")
+    if context["alt_labels"]:
+        w.append("  <p>Also known as:\n")
+        w.append(", ".join([f'<span class="alt"{_lang_attr(lang)}>{_escape(text)}</span>'
+                            for lang, text in context["alt_labels"]]))
+        w.append("</p>\n")
+    if context["same_as"]:
+        w.append('  <h3>Elsewhere</h3>\n  <ul class="same-as">')
+        w += [f"<li>{_value_html(v)}</li>" for v in context["same_as"]]
+        w.append("</ul>\n")
+    w.append("</section>\n\n")
+    if context["map_svg"]:
+        drawing = context["map"]
+        caption = f"Shown at: {_escape(drawing['via'])}. " if drawing["via"] else ""
+        caption += "; ".join([f"{_escape(mark['label'])} {mark['lat']:.4f}, {mark['lon']:.4f}" for mark in drawing["marks"]])
+        count = drawing["count"]
+        w.append(f'<section class="map" aria-labelledby="map">\n  <h2 id="map">Map</h2>\n  <figure>\n'
+                 f'  {context["map_svg"]}\n  <figcaption>{caption}.\n'
+                 f'  Grey points: {count} other place{"s" if count != 1 else ""} with coordinates.</figcaption>\n'
+                 "  </figure>\n</section>\n")
+    w.append("</div>\n\n")
+    claims = context["claims"]
+    if claims:
+        w.append(f'<section aria-labelledby="claims">\n  <h2 id="claims">Figures the sources give <small>({len(claims)})</small></h2>\n'
+                 f"  {_claims_table_html(claims)}\n</section>\n")
+    w.append('\n<section aria-labelledby="statements">\n  <h2 id="statements">Statements</h2>\n')
+    if context["properties"]:
+        w.append(_properties_table_html(context["properties"]))
+    else:
+        w.append("<p>None besides its names.</p>")
+    w.append("</section>\n\n")
+    if context["references"]:
+        w.append('<section aria-labelledby="referenced-by">\n  <h2 id="referenced-by">Referenced by</h2>\n'
+                 f'  {_references_html(context["references"], context["root"])}\n</section>\n')
+    w.append(f'\n{_alternates_html(context["alternates"])}\n</article>\n')
+    return "".join(w)
+
+
+def _claim_main(context: dict) -> str:
+    """The ``main`` of a claim's page."""
+    claim = context["claim"]
+    w = [_resource_header(context, "resource claim-page"),
+         '<section class="claim-summary" aria-labelledby="figure">\n  <h2 id="figure">The figure</h2>\n  <dl class="figure">\n']
+    if claim.about:
+        w.append(f"<dt>About</dt><dd>{_value_html(claim.about)}</dd>")
+    if claim.what:
+        group = f" of {_value_html(claim.group)}" if claim.group else ""
+        w.append(f"<dt>Quantity</dt><dd>{_value_html(claim.what)}{group}</dd>")
+    w.append(f"    <dt>Value</dt><dd>{_escape(claim.value)}</dd>\n"
+             f'    <dt>Qualifier</dt><dd><span class="qualifier q-{_escape(claim.qualifier.replace(" ", "-"))}">'
+             f'{_escape(claim.qualifier or "—")}</span></dd>\n')
+    if claim.when:
+        w.append(f"<dt>When</dt><dd>{_escape(claim.when)}</dd>")
+    if claim.stated_as:
+        w.append(f"<dt>Stated as</dt><dd>“{_escape(claim.stated_as)}”</dd>")
+    w += [f"<dt>{_escape(caption.capitalize())}</dt><dd>{_values_html(vs)}</dd>" for caption, vs in claim.extra]
+    w.append(f"    <dt>Source</dt><dd>{_values_html(claim.sources)}</dd>\n  </dl>\n")
+    w += [f'<blockquote class="source-quote">{_escape(q)}</blockquote>' for q in claim.quotes]
+    w.append('</section>\n<section aria-labelledby="statements">\n  <h2 id="statements">All statements</h2>\n')
+    labels = context["labels"]
+    if labels:
+        shown = ", ".join([f"<span{_lang_attr(lang)}>{_escape(text)}</span>"
+                           + (f' <small class="lang">{_escape(lang)}</small>' if lang else "") for lang, text in labels])
+        w.append(f'<p>Label{"s" if len(labels) > 1 else ""}: {shown}</p>')
+    w.append(f'  {_properties_table_html(context["properties"])}\n</section>\n')
+    if context["references"]:
+        w.append('<section aria-labelledby="referenced-by">\n  <h2 id="referenced-by">Referenced by</h2>\n'
+                 f'  {_references_html(context["references"], context["root"])}\n</section>\n')
+    w.append(f'{_alternates_html(context["alternates"])}\n</article>\n')
+    return "".join(w)
+
+
+def _class_main(title: str, short: str, ontology_href: str | None, definition: list[str], subclasses: list[dict],
+                rows: list[tuple], is_claim_class: bool) -> str:
+    """The ``main`` of a class's browse page; ``rows`` are (sort key, the link's HTML, the kinds'
+    HTML or, on the page of claims, the :class:`Claim`)."""
+    in_ontology = f' · <a href="{_escape(ontology_href)}">in the ontology</a>' if ontology_href else ""
+    header = (f'<article class="class-page">\n<header>\n  <p class="kind">Class <code>{_escape(short)}</code>{in_ontology}</p>\n'
+              f'  <h1 id="title">{_escape(title.capitalize())}</h1>\n')
+    w = [header]
+    w += [f'<p class="definition">{_escape(d)}</p>' for d in definition]
+    w.append("</header>\n")
+    if subclasses:
+        kinds = " · ".join([f'{_value_html(s["link"])} <small>({s["count"]})</small>' for s in subclasses])
+        w.append(f"<p>Kinds: {kinds}</p>\n")
+    n = len(rows)
+    w.append(f'<section aria-labelledby="instances">\n<h2 id="instances">{n} resource{"s" if n != 1 else ""}</h2>\n')
+    if is_claim_class:
+        w.append('<table class="listing claims-listing">\n  <thead><tr><th scope="col">Claim</th><th scope="col">About</th>'
+                 '<th scope="col">Value</th><th scope="col">Qualifier</th><th scope="col">When</th></tr></thead>\n  <tbody>\n')
+        for _key, link, claim in rows:
+            about = _value_html(claim.about) if claim.about else ""
+            w.append(f'  <tr><td>{link}</td><td>{about}</td><td class="num">{_escape(claim.value)}</td>'
+                     f"<td>{_escape(claim.qualifier)}</td><td>{_escape(claim.when)}</td></tr>\n")
+    else:
+        w.append('<table class="listing">\n  <thead><tr><th scope="col">Name</th><th scope="col">Kind</th></tr></thead>\n'
+                 "  <tbody>\n")
+        w += [f"  <tr><td>{link}</td><td>{kinds}</td></tr>\n" for _key, link, kinds in rows]
+    w.append("  </tbody>\n</table>\n</section>\n</article>\n")
+    return "".join(w)
+
+
+# ---------------------------------------------------------------------------------------------
 # Pages
 # ---------------------------------------------------------------------------------------------
 
@@ -771,9 +1182,9 @@ def resource_context(data: SiteData, node, root: str) -> dict | None:
         referenced.setdefault(p, []).append(s)
     references = []
     for p, subjects in referenced.items():
-        shown = sorted(subjects, key=lambda s: (data.label(s).lower(), getattr(s, "value", "")))
+        shown = heapq.nsmallest(INCOMING_LIMIT, subjects, key=lambda s: (data.label(s).lower(), getattr(s, "value", "")))
         references.append({"property": page.value(p), "count": len(subjects),
-                           "subjects": [page.value(s) for s in shown[:INCOMING_LIMIT]],
+                           "subjects": [page.value(s) for s in shown],
                            "more": max(0, len(subjects) - INCOMING_LIMIT)})
     references.sort(key=lambda r: r["property"].text.lower())
     title = data.label(node)
@@ -791,12 +1202,20 @@ def resource_context(data: SiteData, node, root: str) -> dict | None:
         "claims": claims,
         "claim": page.claim(node, with_about=True) if is_claim else None,
         "references": references,
-        "map": map_svg(data, page, node) if not is_claim else None,
+        "map": None,
+        "map_svg": None,
         "alternates": [],
     }
-    if isinstance(node, ox.NamedNode) and doc_path(node.value, base=data.base):
+    if not is_claim:
+        drawn = _map_drawing(data, page, node)
+        if drawn is not None:
+            context["map"] = drawn[0]
+            context["map_svg"] = drawn[1].replace(_MARK.format("title"), _escape(title))
+    path = data.doc_path(node.value) if isinstance(node, ox.NamedNode) else None
+    if path:
+        stem = root + path[: -len(".html")]
         context["alternates"] = [
-            {"href": page.href(node.value, suffix), "type": media, "name": name}
+            {"href": stem + suffix, "type": media, "name": name}
             for suffix, media, name in (
                 (".ttl", "text/turtle", "Turtle"),
                 (".jsonld", "application/ld+json", "JSON-LD"),
@@ -817,18 +1236,21 @@ def render_resource(store, iri: str, *, root: str = "/", base: str | None = None
     coordinates. ``alternates=False`` leaves out the links to the ``.ttl``/``.jsonld`` documents.
     """
     data = _data(store, base, data)
-    node = ox.NamedNode(iri)
+    return resource_html(data, ox.NamedNode(iri), root, alternates=alternates)
+
+
+def resource_html(data: SiteData, node, root: str, *, alternates: bool = True) -> str | None:
+    """:func:`render_resource` for a node of ``data`` (the static build calls it for every resource)."""
     context = resource_context(data, node, root)
     if context is None:
         return None
     if not alternates:
         context["alternates"] = []
-    if context["map"] is not None:
-        context["map_svg"] = _markup(render_template("map.svg", map=context["map"], title=context["title"]))
+    if context["claim"] is not None:
+        main = _claim_main(context)
     else:
-        context["map_svg"] = None
-    template = "claim.html" if context["claim"] is not None else "resource.html"
-    return render_template(template, **context)
+        main = _resource_main(context)
+    return _page_html(root, context["title"], _head_links(context["alternates"]), main)
 
 
 def render_class(store, class_iri: str, *, root: str = "/", base: str | None = None,
@@ -842,30 +1264,31 @@ def render_class(store, class_iri: str, *, root: str = "/", base: str | None = N
     page = Page(data, root)
     definition = [o.value for o in data.objects(node, DEFINITION) if isinstance(o, ox.Literal)
                   and (o.language or data.lang) == data.lang]
-    rows = []
     is_claim_class = node == data.hgn("Claim")
+    # A resource is listed on the page of each of its classes and their superclasses: its link is
+    # made once per site and root.
+    listed = data._listed.setdefault(root, {})
+    rows = []
     for member in members:
-        row = {"link": page.value(member), "types": [page.class_link(t) for t in data.types(member) if t != node]}
+        found = listed.get(member)
+        if found is None:
+            link = page._value(member)
+            found = listed[member] = ((link.text.lower(), link.href or ""), _render_value(link), data.types(member))
+        key, link_html, types = found
         if is_claim_class:
-            row["claim"] = page.claim(member, with_about=True)
-        rows.append(row)
-    rows.sort(key=lambda r: (r["link"].text.lower(), r["link"].href or ""))
+            rows.append((key, link_html, page.claim(member, with_about=True)))
+        else:
+            rows.append((key, link_html, ", ".join([_value_html(page.class_link(t)) for t in types if t != node])))
+    rows.sort(key=_FIRST)
     subclasses = sorted(
         (c for c, parents in data.superclasses.items() if node in parents and c != node and c in data.class_counts),
         key=lambda c: data.label(c).lower(),
     )
-    return render_template(
-        "class.html",
-        root=root,
-        title=data.label(node),
-        iri=class_iri,
-        short=data.short(class_iri),
-        definition=definition,
-        ontology_href=page.term_href(class_iri),
-        rows=rows,
-        is_claim_class=is_claim_class,
-        subclasses=[{"link": page.class_link(c), "count": data.class_counts.get(c, 0)} for c in subclasses],
-    )
+    title = data.label(node)
+    main = _class_main(title, data.short(class_iri), page.term_href(class_iri), definition,
+                       [{"link": page.class_link(c), "count": data.class_counts.get(c, 0)} for c in subclasses],
+                       rows, is_claim_class)
+    return _page_html(root, title, "", main)
 
 
 def render_classes(store, *, root: str = "/", base: str | None = None, data: SiteData | None = None) -> str:
@@ -902,9 +1325,24 @@ def query_result(store, stored, values: Mapping[str, str] | None = None, *, fede
         return None, f"The query could not be run: {exc}"
 
 
-def result_table(data: SiteData, result, root: str, limit: int = RESULT_LIMIT) -> dict:
+#: The datatypes whose values a result table aligns as numbers.
+NUMERIC_DATATYPES = (XSD + "integer", XSD + "decimal", XSD + "double")
+
+
+@dataclass
+class ResultShape:
+    """What a result table says of a whole result when only its first rows are at hand (a build
+    runs queries with hundreds of thousands of rows): how many rows, and which columns hold
+    numbers only (:data:`NUMERIC_DATATYPES`, and at least one)."""
+
+    total: int
+    numeric: dict[str, bool]
+
+
+def result_table(data: SiteData, result, root: str, limit: int = RESULT_LIMIT, shape: ResultShape | None = None) -> dict:
     """A query result as table rows of :class:`Value`; a column ``x`` with an ``x_label`` beside it
-    shows the label as the link text, and the ``x_label`` column is left out."""
+    shows the label as the link text, and the ``x_label`` column is left out. ``shape`` describes
+    the whole result when ``result`` holds only its first rows."""
     page = Page(data, root)
     variables = list(result.variables)
     labelled = {v for v in variables if f"{v}_label" in variables}
@@ -918,21 +1356,24 @@ def result_table(data: SiteData, result, root: str, limit: int = RESULT_LIMIT) -
             if term is None:
                 cells.append(None)
                 continue
-            cell = page.value(term)
-            cell.badges = False
+            cell = replace(page.value(term), badges=False)
             if v in labelled and isinstance(term, ox.NamedNode):
                 label = row[index[f"{v}_label"]]
                 if label is not None:
-                    cell.text = label.value
+                    cell = replace(cell, text=label.value)
             cells.append(cell)
         rows.append(cells)
-    numeric = []
-    for v in shown:
-        column = [row[index[v]] for row in result.rows if row[index[v]] is not None]
-        numeric.append(bool(column) and all(isinstance(t, ox.Literal) and t.datatype.value in
-                                            (XSD + "integer", XSD + "decimal", XSD + "double") for t in column))
-    return {"columns": shown, "rows": rows, "numeric": numeric, "total": len(result.rows),
-            "more": max(0, len(result.rows) - limit)}
+    if shape is not None:
+        numeric = [shape.numeric.get(v, False) for v in shown]
+        total = shape.total
+    else:
+        numeric = []
+        for v in shown:
+            column = [row[index[v]] for row in result.rows if row[index[v]] is not None]
+            numeric.append(bool(column) and all(isinstance(t, ox.Literal) and t.datatype.value in NUMERIC_DATATYPES
+                                                for t in column))
+        total = len(result.rows)
+    return {"columns": shown, "rows": rows, "numeric": numeric, "total": total, "more": max(0, total - limit)}
 
 
 def render_queries(store=None, *, root: str = "/", base: str | None = None, folder: Path | None = None) -> str:
@@ -949,13 +1390,14 @@ def render_queries(store=None, *, root: str = "/", base: str | None = None, fold
 
 def render_query(store, name: str, *, root: str = "/", base: str | None = None, values: Mapping[str, str] | None = None,
                  data: SiteData | None = None, folder: Path | None = None, downloads: bool = True,
-                 result=None, error: str | None = None) -> str | None:
+                 result=None, error: str | None = None, shape: ResultShape | None = None) -> str | None:
     """One stored query: summary, description, parameters, SPARQL text and its current result.
 
     ``values`` are parameter values as text (as on the command line); without them the query
     runs with its defaults. Returns None for an unknown name. ``downloads`` links the result's
     ``.csv`` and ``.json`` files that a static release writes beside the page. A caller that has
-    run the query already passes its ``result`` (or the ``error`` it gave).
+    run the query already passes its ``result`` (or the ``error`` it gave), and the ``shape`` of
+    the whole result if ``result`` holds only its first rows.
     """
     from . import query as q
 
@@ -965,7 +1407,7 @@ def render_query(store, name: str, *, root: str = "/", base: str | None = None, 
     data = _data(store, base, data)
     if result is None and error is None:
         result, error = query_result(store, stored, values)
-    table = result_table(data, result, root) if result is not None and result.kind == "select" else None
+    table = result_table(data, result, root, shape=shape) if result is not None and result.kind == "select" else None
     parameters = [
         {"name": p.name, "type": p.type, "optional": p.optional, "default": p.default, "description": p.description,
          "value": (values or {}).get(p.name)}
