@@ -314,6 +314,29 @@ def test_pages_are_the_same_on_virtuoso(name, size, virtuoso_pushed, bundled_dat
                [tuple(map(_canonical, r)) for r in local.result.rows]
 
 
+def test_a_release_too_large_for_one_virtuoso_transaction_is_switched_in_parts(virtuoso_pushed, bundled_dataset,
+                                                                                monkeypatch):
+    """Virtuoso aborts a MOVE of a million triples (SR325): graphs over the limit are put in place,
+    the others moved in several requests. Here the limit is made small enough that the bundled
+    release takes both paths; the store ends as a push in one request leaves it."""
+    server = virtuoso_pushed[0]
+    sizes = sorted(f.triples for f in bundled_dataset.files)
+    limit = sizes[len(sizes) // 2]  # half the graphs are put in place, the others moved in parts
+    monkeypatch.setattr(p, "VIRTUOSO_MOVE_LIMIT", limit)
+    sent = []
+    real_update, real_put = p._Client.update, p._Client.put_graph
+    monkeypatch.setattr(p._Client, "update", lambda self, text: (sent.append(("update", text)), real_update(self, text))[1])
+    monkeypatch.setattr(p._Client, "put_graph", lambda self, g, body: (sent.append(("put", g)), real_put(self, g, body))[1])
+    result = p.push(server.base, store_kind="virtuoso", user=server.user, password=server.password, auth="digest",
+                    dataset=bundled_dataset)
+    in_place = [g for kind, g in sent if kind == "put" and not g.startswith(p.STAGING)]
+    moves = [text for kind, text in sent if kind == "update" and "MOVE GRAPH" in text]
+    assert in_place and len(moves) > 1
+    assert set(in_place) == {f.graph for f in bundled_dataset.files if 2 * f.triples > limit}
+    assert result.graphs == {f.graph: f.triples for f in bundled_dataset.files}
+    assert snapshot(EndpointStore(server.sparql, timeout=60)) == virtuoso_pushed[3]
+
+
 def test_virtuoso_needs_the_right_password(virtuoso_pushed, bundled_dataset):
     server = virtuoso_pushed[0]
     with pytest.raises(EndpointError, match="HTTP 401: wrong or missing user and password") as caught:

@@ -43,6 +43,12 @@ CHECK_QUERY = "prisoner-shares"
 STORE_KINDS = ("oxigraph", "virtuoso", "fuseki", "graphdb", "generic")
 #: Whether a store applies an update request all or nothing (measured for Oxigraph and Virtuoso;
 #: documented for Fuseki and GraphDB). Virtuoso commits each operation of a request on its own.
+#: The most triples one Virtuoso update request may move (those it adds and those it removes):
+#: Virtuoso aborts a transaction whose log passes its ``TransactionAfterImageLimit`` (50 MB by
+#: default; error SR325), which a MOVE of a million triples does. A graph larger than this is
+#: replaced in place by a Graph Store PUT instead, and the other graphs are switched in several
+#: requests of at most this many triples.
+VIRTUOSO_MOVE_LIMIT = 100_000
 ATOMIC_UPDATES = {"oxigraph": True, "fuseki": True, "graphdb": True, "virtuoso": False}
 
 VOID = "http://rdfs.org/ns/void#"
@@ -185,9 +191,12 @@ def push(endpoint: str, *, graph: str | None = None, user: str | None = None, pa
         timings["inspect"] = time.monotonic() - step
 
         token = uuid.uuid4().hex[:12]
-        staging = {name: f"{STAGING}{token}:{i}" for i, name in enumerate(release) if counts[name] > 0}
+        direct = _replaced_in_place(where, counts, previous)
+        staging = {name: f"{STAGING}{token}:{i}" for i, name in enumerate(release)
+                   if counts[name] > 0 and name not in direct}
         step = time.monotonic()
         switching = False
+        in_place = list(direct)  # the graphs still to be put in place, once the switch has begun
         try:
             with progress(sum(counts[name] for name in staging), "push", "triples") as bar:
                 for name, stage in staging.items():
@@ -205,12 +214,22 @@ def push(endpoint: str, *, graph: str | None = None, user: str | None = None, pa
             step = time.monotonic()
             removed = sorted(set(previous) - set(release))
             switching = True
-            client.update(switch_request(release, staging, removed, counts))
+            if where.kind == "virtuoso" and (direct or _moved(release, staging, previous, counts) > VIRTUOSO_MOVE_LIMIT):
+                *parts, last = switch_parts(release, staging, removed, counts, previous, direct)
+                for text in parts:
+                    client.update(text)
+                for name in list(in_place):
+                    client.put_graph(name, _ntriples(release[name]))
+                    in_place.remove(name)
+                client.update(last)
+            else:
+                client.update(switch_request(release, staging, removed, counts))
             timings["switch"] = time.monotonic() - step
         except BaseException as exc:
             # a switch whose answer is lost (a timeout, a dropped connection, a proxy's 502) may have
             # been applied all the same: the staging graphs, emptied by MOVE, tell
-            applied = _switched(client, staging) if switching and isinstance(exc, HeritageGraphError) else False
+            applied = _switched(client, staging) if switching and not in_place \
+                and isinstance(exc, HeritageGraphError) else False
             try:
                 client.update(" ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in staging.values()))
             except HeritageGraphError:
@@ -268,8 +287,6 @@ def _switched(client: _Client, staging: Mapping[str, str]) -> bool | None:
 def switch_request(release: Mapping[str, list], staging: Mapping[str, str], removed: Iterable[str],
                    counts: Mapping[str, int]) -> str:
     """The one SPARQL Update request that puts the staged release in place."""
-    from . import __version__
-
     operations = []
     for name in release:
         if name in staging:
@@ -277,6 +294,52 @@ def switch_request(release: Mapping[str, list], staging: Mapping[str, str], remo
         else:
             operations.append(f"DROP SILENT GRAPH <{name}>")
     operations += [f"DROP SILENT GRAPH <{name}>" for name in removed]
+    return " ;\n".join(operations + _manifest_operations(release, counts))
+
+
+def _replaced_in_place(where: Layout, counts: Mapping[str, int], previous: Iterable[str]) -> list[str]:
+    """The graphs too large for Virtuoso to move in one transaction (:data:`VIRTUOSO_MOVE_LIMIT`)."""
+    if where.kind != "virtuoso":
+        return []
+    before = set(previous)
+    return [name for name, n in counts.items() if n * (2 if name in before else 1) > VIRTUOSO_MOVE_LIMIT]
+
+
+def _moved(release, staging, previous, counts) -> int:
+    """About how many triples the switch adds and removes (a graph replaced: its size twice)."""
+    before = set(previous)
+    return sum(counts[name] * (2 if name in before else 1) for name in release if name in staging)
+
+
+def switch_parts(release: Mapping[str, list], staging: Mapping[str, str], removed: Iterable[str],
+                 counts: Mapping[str, int], previous: Iterable[str], direct: Iterable[str]) -> list[str]:
+    """The switch for Virtuoso as several update requests of at most :data:`VIRTUOSO_MOVE_LIMIT`
+    triples each; the last one (the removed graphs and the manifest) is to be sent after the graphs
+    of ``direct`` have been put in place."""
+    before, skipped = set(previous), set(direct)
+    parts: list[list[str]] = [[]]
+    size = 0
+    for name in release:
+        if name in skipped:
+            continue
+        if name in staging:
+            operation, n = f"MOVE GRAPH <{staging[name]}> TO GRAPH <{name}>", counts[name] * (2 if name in before else 1)
+        else:
+            operation, n = f"DROP SILENT GRAPH <{name}>", 0
+        if parts[-1] and size + n > VIRTUOSO_MOVE_LIMIT:
+            parts.append([])
+            size = 0
+        parts[-1].append(operation)
+        size += n
+    last = [f"DROP SILENT GRAPH <{name}>" for name in removed] + _manifest_operations(release, counts)
+    return [" ;\n".join(part) for part in parts if part] + [" ;\n".join(last)]
+
+
+def _manifest_operations(release: Mapping[str, list], counts: Mapping[str, int]) -> list[str]:
+    """The operations that replace the release manifest."""
+    from . import __version__
+
+    operations = []
     manifest = ox.NamedNode(MANIFEST)
     triples = [
         ox.Triple(manifest, ox.NamedNode(RDF_TYPE), ox.NamedNode(VOID + "Dataset")),
@@ -288,7 +351,7 @@ def switch_request(release: Mapping[str, list], staging: Mapping[str, str], remo
                                  ox.Literal(str(counts[name]), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))))
     operations.append(f"DROP SILENT GRAPH <{MANIFEST}>")
     operations.append(f"INSERT DATA {{ GRAPH <{MANIFEST}> {{\n{_ntriples(triples).decode('utf-8')}}} }}")
-    return " ;\n".join(operations)
+    return operations
 
 
 def check_remote(name: str, local_store, where: Layout, user, password, auth, timeout) -> int:
