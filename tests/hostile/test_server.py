@@ -426,6 +426,65 @@ def test_a_result_that_must_be_sorted_whole_is_stopped(server):
     assert sparql(server, SIMPLE).status_code == 200
 
 
+@pytest.fixture(scope="module")
+def register_server(tmp_path_factory):
+    """The server over the camps and events a register points to and a generated register of a
+    million triples (45,200 persons)."""
+    from heritage_graph import generate
+
+    folder = tmp_path_factory.mktemp("serve-register")
+    register = folder / "register.ttl"
+    generate.generate(45_200, 1954, 0.0, register, show_progress=False)
+    data = [arg for path in [*generate.context_paths(), register] for arg in ("--data", path)]
+    with serving(folder, "--timeout", TIMEOUT, "--max-rows", MAX_ROWS, "--workers", 2, *data) as served:
+        yield served
+
+
+def test_on_a_million_triples_an_explosive_query_is_stopped_and_capped_while_others_are_answered(
+        register_server, capsys):
+    served = register_server
+    count = sparql(served, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    triples = int(count.json()["results"]["bindings"][0]["n"]["value"])
+    assert triples >= 1_000_000
+    probes = {
+        "page": lambda: httpx.get(f"{served.url}/doc/camp/peschanlag.html", timeout=30).raise_for_status(),
+        "sparql": lambda: sparql(served, SIMPLE).raise_for_status(),
+        "api": lambda: httpx.get(f"{served.url}/api/queries/prisoner-shares", timeout=30).raise_for_status(),
+    }
+    baseline = {name: min(_latency(probe) for _ in range(3)) for name, probe in probes.items()}
+    outcome = {}
+
+    def explode():
+        started = time.monotonic()
+        answer = sparql(served, EXPLOSIVE)
+        outcome["explosive"] = (answer.status_code, answer.text, time.monotonic() - started)
+
+    runaway = threading.Thread(target=explode)
+    runaway.start()
+    time.sleep(0.3)
+    during = {name: max(_latency(probe) for _ in range(3)) for name, probe in probes.items()}
+    runaway.join(timeout=60)
+    status, text, seconds = outcome["explosive"]
+    assert status == 503 and f"ran longer than {TIMEOUT} s" in text, text
+    assert seconds < TIMEOUT + 4, seconds
+    for name in probes:
+        assert during[name] < 2.5, f"{name} waited {during[name]:.1f} s for the runaway query"
+    # a cartesian product's rows are cut at the cap; one that must be sorted whole is stopped
+    started = time.monotonic()
+    capped = httpx.get(f"{served.url}/sparql", params={"query": CARTESIAN},
+                       headers={"Accept": "application/sparql-results+json"}, timeout=60)
+    capped_seconds = time.monotonic() - started
+    assert capped.status_code == 200 and capped.headers["x-sparql-maxrows"] == str(MAX_ROWS)
+    assert len(capped.json()["results"]["bindings"]) == MAX_ROWS
+    sorted_whole = sparql(served, CARTESIAN + " ORDER BY ?i ?f ?c LIMIT 1")
+    assert sorted_whole.status_code == 503
+    assert sparql(served, SIMPLE).status_code == 200
+    figures = ", ".join(f"{name} {baseline[name] * 1000:.0f} → {during[name] * 1000:.0f} ms" for name in probes)
+    with capsys.disabled():
+        print(f"\n{triples:,} triples: the explosive query stopped after {seconds:.1f} s (timeout {TIMEOUT} s); "
+              f"meanwhile {figures}; a cartesian product cut at {MAX_ROWS} rows in {capped_seconds:.2f} s")
+
+
 # Paths ------------------------------------------------------------------------------------------
 
 TRAVERSALS = [
