@@ -316,9 +316,10 @@ def test_pages_are_the_same_on_virtuoso(name, size, virtuoso_pushed, bundled_dat
 
 def test_a_release_too_large_for_one_virtuoso_transaction_is_switched_in_parts(virtuoso_pushed, bundled_dataset,
                                                                                 monkeypatch):
-    """Virtuoso aborts a MOVE of a million triples (SR325): graphs over the limit are put in place,
-    the others moved in several requests. Here the limit is made small enough that the bundled
-    release takes both paths; the store ends as a push in one request leaves it."""
+    """Virtuoso aborts a MOVE of a million triples (SR325): graphs over the limit are staged in parts
+    and added part by part, the others moved in several requests. Here the limit is made small
+    enough that the bundled release takes both paths; the store ends as a push in one request
+    leaves it."""
     server = virtuoso_pushed[0]
     sizes = sorted(f.triples for f in bundled_dataset.files)
     limit = sizes[len(sizes) // 2]  # half the graphs are put in place, the others moved in parts
@@ -329,12 +330,29 @@ def test_a_release_too_large_for_one_virtuoso_transaction_is_switched_in_parts(v
     monkeypatch.setattr(p._Client, "put_graph", lambda self, g, body: (sent.append(("put", g)), real_put(self, g, body))[1])
     result = p.push(server.base, store_kind="virtuoso", user=server.user, password=server.password, auth="digest",
                     dataset=bundled_dataset)
-    in_place = [g for kind, g in sent if kind == "put" and not g.startswith(p.STAGING)]
+    import re
+
+    added = {re.search(r"TO GRAPH <([^>]+)>", text).group(1) for kind, text in sent
+             if kind == "update" and text.startswith("ADD GRAPH")}
     moves = [text for kind, text in sent if kind == "update" and "MOVE GRAPH" in text]
-    assert in_place and len(moves) > 1
-    assert set(in_place) == {f.graph for f in bundled_dataset.files if 2 * f.triples > limit}
+    assert added and len(moves) > 1
+    assert not [g for kind, g in sent if kind == "put" and not g.startswith(p.STAGING)]
+    assert added == {f.graph for f in bundled_dataset.files if 2 * f.triples > limit}
     assert result.graphs == {f.graph: f.triples for f in bundled_dataset.files}
     assert snapshot(EndpointStore(server.sparql, timeout=60)) == virtuoso_pushed[3]
+
+
+def test_parts_keep_what_shares_a_blank_node_together():
+    a, b, c = ox.BlankNode("a"), ox.BlankNode("b"), ox.BlankNode("c")
+    s, p_, o = (ox.NamedNode(f"http://example.org/{x}") for x in "spo")
+    chain = [ox.Triple(s, p_, a), ox.Triple(a, p_, b), ox.Triple(b, p_, o)]
+    other = [ox.Triple(s, p_, o), ox.Triple(o, p_, c), ox.Triple(c, p_, ox.Literal("x"))]
+    named = [ox.Triple(ox.NamedNode(f"http://example.org/n{i}"), p_, o) for i in range(5)]
+    parts = p.split_triples(named[:2] + chain + other + named[2:], 3)
+    assert sorted(map(str, (t for part in parts for t in part))) == sorted(map(str, chain + other + named))
+    for group in (chain, other[1:]):
+        assert sum(1 for part in parts if set(map(str, group)) <= set(map(str, part))) == 1
+    assert all(len(part) <= 3 for part in parts)
 
 
 def test_virtuoso_needs_the_right_password(virtuoso_pushed, bundled_dataset):
