@@ -34,7 +34,7 @@ from .atomic import replace_files
 from . import adapters, resources
 from .adapters.base import Problem, TableCount
 from .errors import InputError
-from .vocab import DCTERMS, GEO, HG, HGID, KINDS, OWL, RDF, RDFS, SKOS, XSD, shorten
+from .vocab import DCTERMS, GEO, HG, HGID, KINDS, OWL, RDF, RDFS, SKOS, XSD, expand_name, shorten
 
 #: Prefixes a written file may declare, in the order they are declared (only those used are).
 STANDARD_PREFIXES: list[tuple[str, str]] = (
@@ -258,7 +258,7 @@ def validate_turtle(turtle: str, target: Path, *, context: list[ox.Quad] | None 
             if finding.file and Path(finding.file).name == target.name and folder in str(Path(finding.file).resolve()):
                 finding.file = str(target)
             if where is not None:
-                made = where(_expand(finding.focus))
+                made = where(expand_name(finding.focus))
                 if made:
                     finding.file = made
                     finding.line = None
@@ -282,15 +282,6 @@ def validate_turtle(turtle: str, target: Path, *, context: list[ox.Quad] | None 
                 report,
             )
     return report, seconds
-
-
-def _expand(term: str) -> str:
-    from .vocab import PREFIXES
-
-    if term.startswith("<") and term.endswith(">"):
-        return term[1:-1]
-    prefix, _, local = term.partition(":")
-    return PREFIXES[prefix] + local if prefix in PREFIXES else term
 
 
 #################################################################

@@ -41,8 +41,6 @@ STAGING = "urn:x-heritage-graph:staging:"
 CHECK_QUERY = "prisoner-shares"
 
 STORE_KINDS = ("oxigraph", "virtuoso", "fuseki", "graphdb", "generic")
-#: Whether a store applies an update request all or nothing (measured for Oxigraph and Virtuoso;
-#: documented for Fuseki and GraphDB). Virtuoso commits each operation of a request on its own.
 #: The most triples one Virtuoso update request may move (those it adds and those it removes):
 #: Virtuoso aborts a transaction whose log passes its ``TransactionAfterImageLimit`` (50 MB by
 #: default; error SR325), which a MOVE of a million triples does. A graph larger than this is
@@ -50,6 +48,8 @@ STORE_KINDS = ("oxigraph", "virtuoso", "fuseki", "graphdb", "generic")
 #: graphs are switched in several requests of at most this many triples. (A single Graph Store PUT
 #: of a million triples is not limited, but measured, it once left 836,971 of 999,576 triples.)
 VIRTUOSO_MOVE_LIMIT = 100_000
+#: Whether a store applies an update request all or nothing (measured for Oxigraph and Virtuoso;
+#: documented for Fuseki and GraphDB). Virtuoso commits each operation of a request on its own.
 ATOMIC_UPDATES = {"oxigraph": True, "fuseki": True, "graphdb": True, "virtuoso": False}
 
 VOID = "http://rdfs.org/ns/void#"
@@ -312,17 +312,23 @@ def switch_request(release: Mapping[str, list], staging: Mapping[str, str], remo
     return " ;\n".join(operations + _manifest_operations(release, counts))
 
 
+def _moved_size(name: str, counts: Mapping[str, int], previous: Iterable[str]) -> int:
+    """About how many triples switching graph ``name`` adds and removes (replaced: its size twice)."""
+    return counts[name] * (2 if name in previous else 1)
+
+
 def _split_graphs(where: Layout, counts: Mapping[str, int], previous: Iterable[str]) -> list[str]:
     """The graphs too large for Virtuoso to move in one transaction (:data:`VIRTUOSO_MOVE_LIMIT`)."""
     if where.kind != "virtuoso":
         return []
     before = set(previous)
-    return [name for name, n in counts.items() if n * (2 if name in before else 1) > VIRTUOSO_MOVE_LIMIT]
+    return [name for name in counts if _moved_size(name, counts, before) > VIRTUOSO_MOVE_LIMIT]
 
 
 def split_triples(triples: list, size: int) -> list[list]:
-    """``triples`` in parts of about ``size``, the triples of one subject together and those that
-    share a blank node together (a blank node is one node only within one uploaded document).
+    """``triples`` in parts of about ``size`` (a larger group alone), the triples that reach one
+    blank node, directly or through other blank nodes, always in one part (a blank node is one node
+    only within one uploaded document), the other triples of a subject together.
 
     >>> a, b = ox.BlankNode("a"), ox.BlankNode("b")
     >>> s, p = ox.NamedNode("http://e/s"), ox.NamedNode("http://e/p")
@@ -340,12 +346,9 @@ def split_triples(triples: list, size: int) -> list[list]:
             parent[node], node = root, parent.get(node, node)
         return root
 
-    for t in triples:
-        if isinstance(t.object, ox.BlankNode):
-            if isinstance(t.subject, ox.BlankNode):
-                parent[find(t.object)] = find(t.subject)
-            else:
-                find(t.object)
+    for t in triples:  # blank nodes linked to each other: one group
+        if isinstance(t.object, ox.BlankNode) and isinstance(t.subject, ox.BlankNode):
+            parent[find(t.object)] = find(t.subject)
     groups: dict = {}
     for t in triples:
         blank = t.subject if isinstance(t.subject, ox.BlankNode) else \
@@ -360,24 +363,24 @@ def split_triples(triples: list, size: int) -> list[list]:
 
 
 def _moved(release, staging, previous, counts) -> int:
-    """About how many triples the switch adds and removes (a graph replaced: its size twice)."""
+    """About how many triples the switch of the staged graphs adds and removes."""
     before = set(previous)
-    return sum(counts[name] * (2 if name in before else 1) for name in release if name in staging)
+    return sum(_moved_size(name, counts, before) for name in release if name in staging)
 
 
 def switch_parts(release: Mapping[str, list], staging: Mapping[str, str], removed: Iterable[str],
-                 counts: Mapping[str, int], previous: Iterable[str], direct: Iterable[str]) -> list[str]:
+                 counts: Mapping[str, int], previous: Iterable[str], split: Iterable[str]) -> list[str]:
     """The switch for Virtuoso as several update requests of at most :data:`VIRTUOSO_MOVE_LIMIT`
     triples each; the last one (the removed graphs and the manifest) is to be sent after the graphs
-    of ``direct`` (staged in parts) have been put in place."""
-    before, skipped = set(previous), set(direct)
+    of ``split`` (staged in parts) have been put in place."""
+    before, skipped = set(previous), set(split)
     parts: list[list[str]] = [[]]
     size = 0
     for name in release:
         if name in skipped:
             continue
         if name in staging:
-            operation, n = f"MOVE GRAPH <{staging[name]}> TO GRAPH <{name}>", counts[name] * (2 if name in before else 1)
+            operation, n = f"MOVE GRAPH <{staging[name]}> TO GRAPH <{name}>", _moved_size(name, counts, before)
         else:
             operation, n = f"DROP SILENT GRAPH <{name}>", 0
         if parts[-1] and size + n > VIRTUOSO_MOVE_LIMIT:

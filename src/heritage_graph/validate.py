@@ -37,7 +37,7 @@ from . import resources, shacl
 from .errors import InputError
 from .load import Dataset, expand, load, parse_file
 from .progress import progress
-from .vocab import PREFIXES, RDF, RDFS, SH, shorten
+from .vocab import RDF, RDFS, SH, expand_name, shorten
 
 ENGINES = ("fast", "pyshacl")
 
@@ -330,24 +330,16 @@ def _add_to_report(graph, findings: list[Finding]) -> None:
     sh = rdflib.Namespace(SH)
     report = next(graph.subjects(rdflib.RDF.type, sh.ValidationReport))
     graph.set((report, sh.conforms, rdflib.Literal(False)))
-    shape = rdflib.URIRef(_expand(DEFINED_ONCE))
+    shape = rdflib.URIRef(expand_name(DEFINED_ONCE))
     for f in findings:
         node = rdflib.BNode()
         graph.add((report, sh.result, node))
         graph.add((node, rdflib.RDF.type, sh.ValidationResult))
-        graph.add((node, sh.focusNode, rdflib.URIRef(_expand(f.focus))))
+        graph.add((node, sh.focusNode, rdflib.URIRef(expand_name(f.focus))))
         graph.add((node, sh.resultSeverity, sh.Violation))
         graph.add((node, sh.sourceShape, shape))
-        graph.add((node, sh.sourceConstraintComponent, rdflib.URIRef(_expand("hgsh:DefinedOnceConstraintComponent"))))
+        graph.add((node, sh.sourceConstraintComponent, rdflib.URIRef(expand_name("hgsh:DefinedOnceConstraintComponent"))))
         graph.add((node, sh.resultMessage, rdflib.Literal(f.message)))
-
-
-def _expand(short: str) -> str:
-    """The IRI of a name :func:`~heritage_graph.vocab.shorten` gave."""
-    if short.startswith("<") and short.endswith(">"):
-        return short[1:-1]
-    prefix, _, local = short.partition(":")
-    return PREFIXES[prefix] + local
 
 
 def _rdflib_iri(iri: str):

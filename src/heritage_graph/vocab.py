@@ -66,3 +66,17 @@ def shorten(iri: str) -> str:
     if best:
         return f"{best}:{iri[len(PREFIXES[best]):]}"
     return f"<{iri}>"
+
+
+def expand_name(name: str) -> str:
+    """The IRI of a name :func:`shorten` gave; a name under no known prefix is returned as it is.
+
+    >>> expand_name("hg:Claim")
+    'https://w3id.org/heritage-graph/ontology#Claim'
+    >>> expand_name("<http://example.org/x>")
+    'http://example.org/x'
+    """
+    if name.startswith("<") and name.endswith(">"):
+        return name[1:-1]
+    prefix, _, local = name.partition(":")
+    return PREFIXES[prefix] + local if prefix in PREFIXES else name
