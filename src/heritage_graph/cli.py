@@ -192,7 +192,9 @@ def query(ctx, name, list_, params, fmt, query_file, endpoint, user, password, a
 def load(paths, store_dir):
     """Load the ontology and data into a saved Oxigraph store, one named graph per file.
 
-    The store is written beside its final place and swapped in at the end, so a failed load
+    The store keeps the pages of the queries that list a whole register (names, timeline) worked
+    out, so that reading one is quick (see docs/queries.md, "Listings"). The store is written
+    beside its final place and swapped in at the end, so a failed load
     leaves the previous store as it was.
 
     Example:

@@ -421,19 +421,27 @@ def run(name_or_query: str | StoredQuery, store: Store, values: Mapping[str, str
         *, page: int | None = None) -> QueryResult:
     """Run a stored query by name (or a :class:`StoredQuery`) with parameter ``values`` as text.
 
-    A paginated query (``#+ pagination: N``) gives all its rows, or with ``page`` only that page.
+    A paginated query (``#+ pagination: N``) gives all its rows, or with ``page`` only that page;
+    without parameters, from the store's listing when it has one (:mod:`.listing`).
     """
     if page is not None:
         return run_page(name_or_query, store, values, page).result
     query = find(name_or_query) if isinstance(name_or_query, str) else name_or_query
     check_syntax(query.text, query.path)
     bindings = bind(query, values or {}, store)
+    if query.pagination and not bindings and store.listings is not None:
+        listed = store.listings.result(query)
+        if listed is not None:
+            return listed
     return run_text(query.text, store, bindings)
 
 
 def run_page(name_or_query: str | StoredQuery, store: Store, values: Mapping[str, str] | None = None,
              page: int = 1) -> ResultPage:
     """The ``page``-th page (from 1) of a paginated query's rows, and whether another page follows.
+
+    Without parameters, the page is read from the store's listing when it has one for the query
+    (:mod:`.listing`); otherwise the store works it out.
 
     :raises QueryError: the query is not paginated, or ``page`` is not a page number.
     """
@@ -443,6 +451,10 @@ def run_page(name_or_query: str | StoredQuery, store: Store, values: Mapping[str
     page = check_page(page)
     check_syntax(query.text, query.path)
     bindings = bind(query, values or {}, store)
+    if not bindings and store.listings is not None:
+        listed = store.listings.page(query, page)
+        if listed is not None:
+            return listed
     # One row more than the page holds tells whether another page follows.
     result = store.query(paginate(with_values(query.text, bindings), query.pagination, page, extra=1))
     has_next = len(result.rows) > query.pagination

@@ -676,6 +676,8 @@ class Config:
     allow_service: tuple[str, ...]
     prefixes: dict[str, str]
     site_data: object = None
+    #: The listings of the paginated stored queries (:mod:`.listing`), or None.
+    listings: object = None
 
 
 def create_app(store=None, *, base: str | None = None, data_paths=None, query_timeout: float = 10,
@@ -711,8 +713,9 @@ def create_app(store=None, *, base: str | None = None, data_paths=None, query_ti
     if not isinstance(store, OxigraphStore):
         raise ConfigError("the server serves an Oxigraph store (heritage_graph.store.OxigraphStore); "
                           f"got {type(store).__name__}")
-    pool = _pool_for(store, workers, max_memory_mb)
-    config = Config(store, base, pool, float(query_timeout), int(max_rows), tuple(allow_service), prefixes_for(base))
+    pool, listings = _pool_for(store, workers, max_memory_mb)
+    config = Config(store, base, pool, float(query_timeout), int(max_rows), tuple(allow_service), prefixes_for(base),
+                    listings=listings)
 
     from contextlib import asynccontextmanager
 
@@ -756,13 +759,27 @@ def create_app(store=None, *, base: str | None = None, data_paths=None, query_ti
     return CORS(app)
 
 
-def _pool_for(store: OxigraphStore, workers: int, max_memory_mb: int | None) -> QueryPool:
+def _pool_for(store: OxigraphStore, workers: int, max_memory_mb: int | None):
+    """The query workers, and the listings of the paginated stored queries (:mod:`.listing`).
+
+    Over a saved store the workers open it, and its listings are its own; over a store in memory
+    they load a dump of it, beside which the listings are worked out first."""
     if store.path is not None:
-        return QueryPool(("path", str(store.path)), size=workers, max_memory_mb=max_memory_mb)
+        return QueryPool(("path", str(store.path)), size=workers, max_memory_mb=max_memory_mb), store.listings
+    from . import listing
+
     folder = tempfile.mkdtemp(prefix="heritage-graph-serve-")
-    dump = Path(folder) / "data.nq"
-    store.ox.dump(str(dump), format=ox.RdfFormat.N_QUADS)
-    return QueryPool(("nquads", str(dump)), size=workers, max_memory_mb=max_memory_mb, cleanup=folder)
+    try:
+        listings = store.listings
+        if listings is None:
+            listing.build(store, Path(folder) / listing.FOLDER)
+            listings = listing.Listings(Path(folder) / listing.FOLDER)
+        dump = Path(folder) / "data.nq"
+        store.ox.dump(str(dump), format=ox.RdfFormat.N_QUADS)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return QueryPool(("nquads", str(dump)), size=workers, max_memory_mb=max_memory_mb, cleanup=folder), listings
 
 
 class CORS:
@@ -1207,8 +1224,6 @@ async def sparql(request):
 
 def _run_job(request, job: dict, offer: neg.Offer):
     """Send a job to the query workers and turn the answer into a response."""
-    from starlette.responses import Response
-
     config = _config(request)
     started = time.monotonic()
     try:
@@ -1217,12 +1232,21 @@ def _run_job(request, job: dict, offer: neg.Offer):
         return error(request, 503, f"the server is busy: all {config.pool.size} query workers were taken for "
                                    f"{max(config.query_timeout, WORKER_WAIT):g} s; try again shortly",
                      {"Retry-After": "5"})
+    if answer.get("status") == "died":
+        log.warning("a query worker stopped after %.1f s: %s", time.monotonic() - started, job["sparql"][:200])
+    return _answer_response(request, answer, offer)
+
+
+def _answer_response(request, answer: dict, offer: neg.Offer):
+    """A worker's answer (or one read from a listing) as a response."""
+    from starlette.responses import Response
+
+    config = _config(request)
     status = answer.get("status")
     if status == "timeout":
         return error(request, 503, f"the query ran longer than {config.query_timeout:g} s and was stopped; "
                                    "narrow it down or add a LIMIT", {"Retry-After": "5"})
     if status == "died":
-        log.warning("a query worker stopped after %.1f s: %s", time.monotonic() - started, job["sparql"][:200])
         return error(request, 503, answer.get("message") or "the query stopped its worker; most likely it "
                                                              "needed more memory than the server allows")
     if status != "ok":
@@ -1383,11 +1407,20 @@ def api_query(request):
     if page is None:
         job = {"sparql": text, "format": offer.suffix, "max_rows": config.max_rows}
         return _run_job(request, job, offer)
-    # One row more than the page holds: the worker stops at the page and says whether it was cut.
     size = stored.pagination
-    job = {"sparql": q.paginate(text, size, page, extra=1), "format": offer.suffix,
-           "max_rows": min(size, config.max_rows)}
-    response = _run_job(request, job, offer)
+    listed = config.listings.page(stored, page) if not bindings and config.listings else None
+    if listed is not None:
+        # Read from the store's listing, and cut as a worker cuts a page (below).
+        rows, cap = listed.result.rows, min(size, config.max_rows)
+        truncated = len(rows) > cap or listed.has_next
+        listed.result.rows = rows[:cap]
+        response = _answer_response(request, {
+            "status": "ok", "body": serialize_result(listed.result, offer.suffix), "truncated": truncated}, offer)
+    else:
+        # One row more than the page holds: the worker stops at the page and says whether it was cut.
+        job = {"sparql": q.paginate(text, size, page, extra=1), "format": offer.suffix,
+               "max_rows": min(size, config.max_rows)}
+        response = _run_job(request, job, offer)
     if response.status_code != 200:
         return response
     links = [(1, "first")] + ([(page - 1, "prev")] if page > 1 else [])

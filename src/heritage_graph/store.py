@@ -45,6 +45,10 @@ class QueryResult:
 class Store(ABC):
     """What every backend answers."""
 
+    #: The pages of the paginated stored queries worked out for this store (see :mod:`.listing`),
+    #: or None.
+    listings = None
+
     @abstractmethod
     def query(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> QueryResult:
         """Run a SPARQL 1.1 query with ``bindings`` (variable name → RDF term) bound as values."""
@@ -79,6 +83,7 @@ class OxigraphStore(Store):
 
     def add_quads(self, quads, *, bulk: bool = False) -> None:
         """Add quads (an iterable of ``pyoxigraph.Quad``); ``bulk`` streams large inputs."""
+        self.listings = None  # worked out for the store as it was
         if bulk:
             self.ox.bulk_extend(quads)
         else:
