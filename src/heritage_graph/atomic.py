@@ -1,11 +1,12 @@
 """Writing files and folders so that a failure or a kill leaves the old version or the new one.
 
-:func:`write_atomic` replaces one file (temporary file in the same folder, fsync, ``os.replace``);
+:func:`write_atomic` replaces one file (temporary file in the same folder, fsync, ``os.replace``),
+and :func:`open_atomic` does the same for text written as it comes;
 :func:`replace_files` replaces several, each written whole before any is renamed;
 :func:`swap_folder` puts a fully written staging folder in place of a folder (an atomic exchange
 on Linux, else rename aside and in), and :func:`recover_folder` puts back a folder that a killed
-swap had moved aside. Every command that writes output (load, import, reconcile, export, build)
-goes through these.
+swap had moved aside. Every command that writes output (load, import, reconcile, export, build,
+generate) goes through these.
 
 A process killed while writing leaves its temporary file or staging folder behind (hidden, named
 ``.NAME.*.tmp`` or ``.NAME.build-*``, never read as data). The writer holds a lock on it
@@ -19,8 +20,10 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TextIO
 
 
 def _write_all(handle, data: bytes) -> None:
@@ -38,6 +41,39 @@ def write_atomic(path: Path, data: bytes) -> None:
     was none); the temporary file is removed on failure, and a killed writer's by the next write.
     """
     replace_files([(Path(path), data)])
+
+
+@contextmanager
+def open_atomic(path: Path) -> Iterator[TextIO]:
+    """A text file (UTF-8, ``\n`` line ends) that replaces ``path`` only when the block completes:
+    :func:`write_atomic` for text written as it comes, too large to hold whole.
+
+    The text goes to a locked temporary file in the same folder, is fsynced and renamed over
+    ``path``; a failure or a kill leaves the previous file as it was.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale(path.parent, f".{path.name}.", ".tmp")
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    lock = _lock(fd)
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        try:
+            os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o644)
+        except OSError:
+            pass
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    finally:
+        if lock is not None:
+            os.close(lock)
+    _fsync_folder(path.parent)
 
 
 def replace_files(files: Iterable[tuple[Path, bytes]]) -> None:

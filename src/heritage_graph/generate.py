@@ -41,19 +41,16 @@ complete. About 22 triples per person: a million triples is some 45,000 persons.
 from __future__ import annotations
 
 import math
-import os
 import random
-import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import accumulate
 from pathlib import Path
-from typing import TextIO
 
 from . import resources
+from .atomic import open_atomic
 from .errors import ConfigError
 from .progress import progress
 from .vocab import DCTERMS, HG, HGID, RDF, RDFS, XSD
@@ -670,7 +667,7 @@ def generate(persons: int, seed: int, invalid_rate: float, out: Path | str, *,
     width = max(6, len(str(persons)))
     broken: dict[int, tuple[str, ...]] = {}
     try:
-        with _open_atomic(out) as handle, progress(persons, "generate", "persons",
+        with open_atomic(out) as handle, progress(persons, "generate", "persons",
                                                    enabled=show_progress) as bar:
             handle.write(_header(persons, seed, invalid_rate, writer.s))
             handle.write(writer.source_block(persons, seed, invalid_rate))
@@ -699,42 +696,3 @@ def _header(persons: int, seed: int, invalid_rate: float, syntax: _NTriples) -> 
     ]
     assert len(lines) == HEADER_LINES
     return "\n".join(lines) + "\n" + ("\n" if syntax.prefixes() else "") + syntax.prefixes()
-
-
-@contextmanager
-def _open_atomic(path: Path) -> Iterator[TextIO]:
-    """A text file that replaces ``path`` only when the block completes (as :func:`atomic.write_atomic`).
-
-    The text is written, as it comes, to a temporary file in the same folder, synced and renamed
-    over ``path``; a failure or a kill leaves the previous file as it was.
-    """
-    folder = path.parent
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot be written ({exc.strerror or exc})") from exc
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-        try:
-            os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o644)
-        except OSError:
-            pass
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    try:
-        dir_fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(dir_fd)
-    except OSError:
-        pass
-    finally:
-        os.close(dir_fd)
