@@ -232,3 +232,33 @@ def test_the_server_answers_pages_from_listings_it_made_at_start(dataset, small_
         assert changed in served
         by_worker = client.get("/api/queries/names?page=1&format=csv&language=en").text
         assert changed not in by_worker and by_worker.count("\n") > 10
+
+
+def test_a_query_that_cannot_be_listed_is_a_clear_error_and_leaves_no_listing(dataset, small_pages, tmp_path):
+    from heritage_graph.errors import QueryError
+
+    broken = q.StoredQuery(**{**small_pages["names"].__dict__, "text": small_pages["names"].text.replace(
+        "ORDER BY", "ORDER BY ?resource ?resource ORDER BY")})
+    folder = tmp_path / listing.FOLDER
+    with pytest.raises(QueryError, match="names"):
+        listing.build(dataset.store, folder, {"timeline": small_pages["timeline"], "names": broken})
+    assert not folder.exists() and list(tmp_path.iterdir()) == []
+
+
+def test_the_server_starts_without_listings_when_they_cannot_be_made(dataset, monkeypatch, caplog):
+    from starlette.testclient import TestClient
+
+    from heritage_graph.errors import QueryError
+    from heritage_graph.serve import create_app
+
+    def failing(*args, **kwargs):
+        raise QueryError("the listing of names could not be made: no space left on device")
+
+    monkeypatch.setattr(listing, "build", failing)
+    app = create_app(dataset.store, workers=1)
+    assert app.state.config.listings is None
+    assert "serving without listings" in caplog.text
+    with TestClient(app) as client:
+        answer = client.get("/api/queries/names?page=1&format=csv")
+        assert answer.status_code == 200
+        assert answer.text.count("\n") - 1 == len(engine_page(q.find("names"), dataset.store, 1).result.rows)

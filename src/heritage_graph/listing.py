@@ -29,6 +29,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from .errors import QueryError
 from .store import OxigraphStore, QueryResult
 
 #: The folder of a saved store that holds its listings.
@@ -79,6 +80,8 @@ def _tsv_row(solution, variables: list[str]) -> str:
 def build(store: OxigraphStore, folder: Path | str, queries=None, *, bar_label: str = "listings") -> None:
     """Work out the listing of every paginated query of ``queries`` (the stored queries by default)
     on ``store`` and write it to ``folder``, replacing what is there only once every listing is written.
+
+    :raises QueryError: a query that does not parse, or fails, or a listing that cannot be written.
     """
     from . import query as q
     from .progress import progress
@@ -91,7 +94,10 @@ def build(store: OxigraphStore, folder: Path | str, queries=None, *, bar_label: 
     try:
         with progress(len(queries), bar_label, "queries") as bar:
             for stored in queries:
-                _build_one(store, stored, staging / stored.name)
+                try:
+                    _build_one(store, stored, staging / stored.name)
+                except (OSError, ValueError, RuntimeError, SyntaxError) as exc:
+                    raise QueryError(f"the listing of {stored.name} could not be made: {exc}") from exc
                 bar.update(1)
         shutil.rmtree(folder, ignore_errors=True)
         staging.rename(folder)

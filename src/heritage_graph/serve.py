@@ -772,8 +772,11 @@ def _pool_for(store: OxigraphStore, workers: int, max_memory_mb: int | None):
     try:
         listings = store.listings
         if listings is None:
-            listing.build(store, Path(folder) / listing.FOLDER)
-            listings = listing.Listings(Path(folder) / listing.FOLDER)
+            try:
+                listing.build(store, Path(folder) / listing.FOLDER)
+                listings = listing.Listings(Path(folder) / listing.FOLDER)
+            except QueryError as exc:  # the workers answer every page then
+                log.warning("serving without listings: %s", exc)
         dump = Path(folder) / "data.nq"
         store.ox.dump(str(dump), format=ox.RdfFormat.N_QUADS)
     except BaseException:
