@@ -56,10 +56,11 @@ def built(dataset, small_pages, tmp_path_factory) -> listing.Listings:
     return listing.Listings(folder)
 
 
-def engine_page(stored, store, page):
+def engine_page(stored, store, page, values=None):
+    """The page as the store works it out, without any listing."""
     saved, store.listings = store.listings, None
     try:
-        return q.run_page(stored, store, None, page)
+        return q.run_page(stored, store, values, page)
     finally:
         store.listings = saved
 
@@ -89,20 +90,12 @@ def test_the_stored_queries_read_their_pages_from_the_stores_listing(dataset, sm
         assert damaged in {row[4].value for row in page.result.rows}, "the page came from the listing"
         # With a parameter the store works the page out.
         lt = q.run_page(stored, dataset.store, {"language": "lt"}, 1)
-        assert lt.result.rows == engine_page_with(stored, dataset.store, {"language": "lt"}).result.rows
+        assert lt.result.rows == engine_page(stored, dataset.store, 1, {"language": "lt"}).result.rows
     finally:
         dataset.store.listings = None
         shutil.rmtree(built.folder)
         listing.build(dataset.store, built.folder, small_pages)
         built._meta.clear()
-
-
-def engine_page_with(stored, store, values):
-    saved, store.listings = store.listings, None
-    try:
-        return q.run_page(stored, store, values, 1)
-    finally:
-        store.listings = saved
 
 
 def _replace_in_page(path: Path) -> str:

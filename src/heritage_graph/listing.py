@@ -111,7 +111,8 @@ def _build_one(store: OxigraphStore, stored, folder: Path) -> None:
 
     q.check_syntax(stored.text, stored.path)
     folder.mkdir()
-    result = store.ox.query(q.with_values(stored.text, {}), use_default_graph_as_union=True)
+    # streamed, not through store.query, which holds every row
+    result = store.ox.query(stored.text, use_default_graph_as_union=True)
     variables = [v.value for v in result.variables]
     head = "\t".join("?" + v for v in variables) + "\n"
     rows, page, lines = 0, 0, []

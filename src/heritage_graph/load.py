@@ -475,11 +475,12 @@ def save_store(paths: Iterable[Path | str] | None, target: Path | str, *, base: 
     store = None
     try:
         memory = load(paths, base=base)
-        files = memory.files
+        # the files as loaded, without the store in memory, so that it goes once copied
+        files = [(f.path, f.graph, f._triples) for f in memory.files]
         listing.build(memory.store, staging / listing.FOLDER)
         store = OxigraphStore(staging)
         store.ox.bulk_extend(_counted(memory.store.ox.quads_for_pattern(None, None, None, None),
-                                      len(memory.store.ox), "store"))
+                                      memory.store.triple_count(), "store"))
         del memory
         store.ox.optimize()  # one compaction: queries on the store run several times faster
         store.ox.flush()
@@ -492,7 +493,7 @@ def save_store(paths: Iterable[Path | str] | None, target: Path | str, *, base: 
         shutil.rmtree(staging, ignore_errors=True)
         raise
     saved = open_store(target)
-    return Dataset(saved, [LoadedFile(f.path, f.graph, f._triples, saved) for f in files])
+    return Dataset(saved, [LoadedFile(path, graph, triples, saved) for path, graph, triples in files])
 
 
 def _counted(quads, total: int, label: str):
