@@ -50,8 +50,9 @@ def _broken(register: Path) -> Path:
 
 
 def _files(register: Path) -> list[Path]:
-    from heritage_graph import generate, resources
-    from heritage_graph.load import expand
+    from heritage_graph import generate
+    from heritage_graph.util import resources
+    from heritage_graph.rdf.load import expand
 
     return expand(resources.ontology_files()) + expand(generate.context_paths()) + [register]
 
@@ -59,7 +60,7 @@ def _files(register: Path) -> list[Path]:
 def step_raw_load(register: Path) -> dict:
     import pyoxigraph as ox
 
-    from heritage_graph.load import FORMATS, graph_iri
+    from heritage_graph.rdf.load import FORMATS, graph_iri
 
     files = _files(register)
     started = time.perf_counter()
@@ -70,7 +71,7 @@ def step_raw_load(register: Path) -> dict:
 
 
 def step_load(register: Path) -> dict:
-    from heritage_graph.load import load
+    from heritage_graph.rdf.load import load
 
     files = _files(register)
     started = time.perf_counter()
@@ -85,8 +86,8 @@ def _findings_key(report) -> list[tuple]:
 
 def step_validate(register: Path) -> dict:
     register = _broken(register)
-    from heritage_graph.load import load
-    from heritage_graph.validate import validate
+    from heritage_graph.rdf.load import load
+    from heritage_graph.validate.run import validate
 
     dataset = load(_files(register), with_ontology=False)
     started = time.perf_counter()
@@ -103,7 +104,7 @@ def step_validate_baseline(register: Path) -> dict:
     import pyshacl
     import rdflib
 
-    from heritage_graph import resources
+    from heritage_graph.util import resources
 
     started = time.perf_counter()
     data = rdflib.Graph()
@@ -125,8 +126,8 @@ def step_validate_baseline(register: Path) -> dict:
 def step_validate_pyshacl(register: Path) -> dict:
     """The project's own pyshacl path (the reference the fast engine is tested against)."""
     register = _broken(register)
-    from heritage_graph.load import load
-    from heritage_graph.validate import validate
+    from heritage_graph.rdf.load import load
+    from heritage_graph.validate.run import validate
 
     dataset = load(_files(register), with_ontology=False)
     started = time.perf_counter()
@@ -143,9 +144,9 @@ def step_queries(register: Path) -> dict:
     """Every stored query on the store in memory, as ``serve --data`` answers them: the paginated
     ones from the listings it works out when it starts (timed here), and what the store itself
     takes for them."""
-    from heritage_graph import listing
-    from heritage_graph import query as q
-    from heritage_graph.load import load
+    from heritage_graph.queries import listing
+    from heritage_graph.queries import catalogue as q
+    from heritage_graph.rdf.load import load
 
     dataset = load(_files(register), with_ontology=False)
     store = dataset.store
@@ -167,8 +168,8 @@ def step_queries(register: Path) -> dict:
 def step_saved_store(register: Path) -> dict:
     """``heritage-graph load --store`` (with its listings), then every stored query on the saved
     store, on disk, as ``query --store`` and ``serve --store`` answer them."""
-    from heritage_graph import query as q
-    from heritage_graph.load import open_store, save_store
+    from heritage_graph.queries import catalogue as q
+    from heritage_graph.rdf.load import open_store, save_store
 
     with tempfile.TemporaryDirectory(prefix="hg-bench-store-") as folder:
         started = time.perf_counter()
@@ -210,7 +211,7 @@ def step_query_baseline(register: Path) -> dict:
     """prisoner-shares in rdflib's own SPARQL engine over a memory graph."""
     import rdflib
 
-    from heritage_graph import query as q
+    from heritage_graph.queries import catalogue as q
 
     data = rdflib.Graph()
     for path in _files(register):
@@ -223,7 +224,7 @@ def step_query_baseline(register: Path) -> dict:
 
 def step_build(register: Path) -> dict:
     from heritage_graph import generate
-    from heritage_graph.publish import build
+    from heritage_graph.publish.build import build
 
     with tempfile.TemporaryDirectory(prefix="hg-bench-build-") as folder:
         started = time.perf_counter()
@@ -238,9 +239,9 @@ def step_push_oxigraph(register: Path) -> dict:
     from tests.servers import oxigraph_server
 
     from heritage_graph import push as p
-    from heritage_graph import query as q
-    from heritage_graph.load import load
-    from heritage_graph.store import EndpointStore
+    from heritage_graph.queries import catalogue as q
+    from heritage_graph.rdf.load import load
+    from heritage_graph.rdf.store import EndpointStore
 
     dataset = load(_files(register), with_ontology=False)
     with tempfile.TemporaryDirectory(prefix="hg-bench-ox-") as folder, oxigraph_server(Path(folder)) as base:
@@ -257,9 +258,9 @@ def step_push_virtuoso(register: Path) -> dict:
     from tests.virtuoso import missing_reason, virtuoso_server
 
     from heritage_graph import push as p
-    from heritage_graph import query as q
-    from heritage_graph.load import load
-    from heritage_graph.store import EndpointStore
+    from heritage_graph.queries import catalogue as q
+    from heritage_graph.rdf.load import load
+    from heritage_graph.rdf.store import EndpointStore
 
     reason = missing_reason()
     if reason:
@@ -429,7 +430,7 @@ def main(argv=None) -> int:
             print(f"  {name:26s} {fmt_seconds(figures):>24s} {fmt_memory(figures):>9s}{extra}", flush=True)
         results[size] = row
     text = report(results, machine(), cold)
-    from heritage_graph.atomic import write_atomic
+    from heritage_graph.util.atomic import write_atomic
 
     write_atomic(args.out, text.encode("utf-8"))
     write_atomic(args.out.with_suffix(".json"),

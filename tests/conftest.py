@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from heritage_graph import resources
+from heritage_graph.util import resources
 from heritage_graph.cli import main
 
 TESTS = Path(__file__).resolve().parent
@@ -14,7 +14,7 @@ TESTS = Path(__file__).resolve().parent
 @pytest.fixture(scope="session")
 def bundled_dataset():
     """The bundled ontology and data, loaded once."""
-    from heritage_graph.load import load
+    from heritage_graph.rdf.load import load
 
     return load()
 

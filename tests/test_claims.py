@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from heritage_graph.validate import to_rdflib
+from heritage_graph.validate.run import to_rdflib
 
 CLAIMS = """
 PREFIX hg: <https://w3id.org/heritage-graph/ontology#>

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from heritage_graph import resources
+from heritage_graph.util import resources
 from heritage_graph.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -10,11 +10,11 @@ import json
 import pyoxigraph as ox
 import pytest
 
-from heritage_graph import atomic
+from heritage_graph.util import atomic
 from heritage_graph import export as ex
 from heritage_graph.cli import main
 from heritage_graph.errors import InputError
-from heritage_graph.vocab import GEO, HG, HGID, OWL, RDF, RDFS
+from heritage_graph.rdf.vocab import GEO, HG, HGID, OWL, RDF, RDFS
 
 SCHEMA = "https://schema.org/"
 CRM = "http://www.cidoc-crm.org/cidoc-crm/"
@@ -275,7 +275,7 @@ def test_csv_export_refuses_a_folder_with_other_files(bundled_dataset, tmp_path)
 
 
 def test_file_export_is_atomic(bundled_dataset, tmp_path, monkeypatch):
-    from heritage_graph import importer
+    from heritage_graph.ingest import importer
 
     out = tmp_path / "places.geojson"
     out.write_text("previous\n", encoding="utf-8")

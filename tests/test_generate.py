@@ -17,9 +17,9 @@ import pytest
 
 from heritage_graph import generate as gen
 from heritage_graph.errors import ConfigError
-from heritage_graph.progress import progress, watching
-from heritage_graph.validate import validate
-from heritage_graph.vocab import HG, HGID, PREFIXES, RDF, RDFS
+from heritage_graph.util.progress import progress, watching
+from heritage_graph.validate.run import validate
+from heritage_graph.rdf.vocab import HG, HGID, PREFIXES, RDF, RDFS
 
 PERSON = HG + "Person"
 SOURCE = HGID + "source/" + gen.SOURCE

@@ -22,9 +22,11 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from heritage_graph import adapters, atomic, importer, resources
-from heritage_graph.adapters import csv_mapping, gulag_map
-from heritage_graph.adapters.pgsql import DEFAULT, Expression, parse_inserts, parse_value, quote_literal, tokenize
+from heritage_graph.ingest import adapters, importer
+
+from heritage_graph.util import atomic, resources
+from heritage_graph.ingest.adapters import csv_mapping, gulag_map
+from heritage_graph.ingest.adapters.pgsql import DEFAULT, Expression, parse_inserts, parse_value, quote_literal, tokenize
 from heritage_graph.errors import InputError
 
 from .conftest import TESTS
@@ -455,7 +457,8 @@ def test_a_killed_import_leaves_the_previous_file_or_the_new_one(tmp_path):
     script = textwrap.dedent(f"""
         import time
         from pathlib import Path
-        from heritage_graph import atomic, importer
+        from heritage_graph.util import atomic
+        from heritage_graph.ingest import importer
 
         def slow_write(handle, data):
             handle.write(data[: len(data) // 2])

@@ -12,10 +12,12 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from heritage_graph import link, resources
+from heritage_graph import link
+
+from heritage_graph.util import resources
 from heritage_graph.errors import ConfigError, InputError
-from heritage_graph.store import EndpointStore
-from heritage_graph.vocab import HG, HGID, OWL, SKOS
+from heritage_graph.rdf.store import EndpointStore
+from heritage_graph.rdf.vocab import HG, HGID, OWL, SKOS
 
 from .conftest import TESTS
 from .servers import oxigraph_server, put_graph
@@ -314,7 +316,7 @@ SERVICE_IRI = "http://localhost:7878/query"
 
 
 def _federated_text(endpoint: str) -> str:
-    from heritage_graph import query as q
+    from heritage_graph.queries import catalogue as q
 
     text = q.find("federated-example").text
     assert text.count(f"<{SERVICE_IRI}>") == 1
@@ -333,7 +335,7 @@ def _check_federated_rows(rows):
 @pytest.mark.server
 def test_federated_example_embedded_store_calls_the_remote_server(wikidata_endpoint, bundled_dataset):
     """The embedded pyoxigraph store makes the SERVICE call itself, over HTTP."""
-    from heritage_graph import query as q
+    from heritage_graph.queries import catalogue as q
 
     rows = q.run_text(_federated_text(wikidata_endpoint), bundled_dataset.store).dicts()
     _check_federated_rows(rows)
@@ -342,7 +344,7 @@ def test_federated_example_embedded_store_calls_the_remote_server(wikidata_endpo
 @pytest.mark.server
 def test_federated_example_server_federates_to_a_second_server(wikidata_endpoint, bundled_dataset):
     """An Oxigraph server holding the bundled graph federates to a second one holding the fixture."""
-    from heritage_graph import query as q
+    from heritage_graph.queries import catalogue as q
 
     with oxigraph_server() as base:
         for loaded in bundled_dataset.files:
@@ -357,7 +359,7 @@ def test_federated_example_server_federates_to_a_second_server(wikidata_endpoint
 
 def test_federated_example_without_the_remote_gives_the_local_rows(bundled_dataset):
     """SERVICE SILENT: an endpoint that does not answer leaves the remote columns empty."""
-    from heritage_graph import query as q
+    from heritage_graph.queries import catalogue as q
 
     from .servers import free_port
 

@@ -13,9 +13,11 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from heritage_graph import generate, listing
-from heritage_graph import query as q
-from heritage_graph.load import load, open_store, save_store
+from heritage_graph import generate
+
+from heritage_graph.queries import listing
+from heritage_graph.queries import catalogue as q
+from heritage_graph.rdf.load import load, open_store, save_store
 
 QUERIES = Path(__file__).resolve().parents[1] / "queries"
 
@@ -194,7 +196,7 @@ def test_a_saved_store_changed_since_its_listings_were_made_does_not_use_them(re
 
 
 def test_a_store_given_quads_drops_its_listings(dataset, built):
-    from heritage_graph.store import OxigraphStore
+    from heritage_graph.rdf.store import OxigraphStore
 
     store = OxigraphStore()
     store.listings = built
@@ -205,7 +207,7 @@ def test_a_store_given_quads_drops_its_listings(dataset, built):
 def test_the_server_answers_pages_from_listings_it_made_at_start(dataset, small_pages):
     from starlette.testclient import TestClient
 
-    from heritage_graph.serve import create_app
+    from heritage_graph.serve.app import create_app
 
     app = create_app(dataset.store, workers=1)
     listings = app.state.config.listings
@@ -242,7 +244,7 @@ def test_the_server_starts_without_listings_when_they_cannot_be_made(dataset, mo
     from starlette.testclient import TestClient
 
     from heritage_graph.errors import QueryError
-    from heritage_graph.serve import create_app
+    from heritage_graph.serve.app import create_app
 
     def failing(*args, **kwargs):
         raise QueryError("the listing of names could not be made: no space left on device")

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from heritage_graph import resources
+from heritage_graph.util import resources
 from heritage_graph.errors import InputError, RdfSyntaxError
-from heritage_graph.load import expand, graph_iri, load, subject_line
-from heritage_graph.store import OxigraphStore
-from heritage_graph.vocab import DEFAULT_BASE
+from heritage_graph.rdf.load import expand, graph_iri, load, subject_line
+from heritage_graph.rdf.store import OxigraphStore
+from heritage_graph.rdf.vocab import DEFAULT_BASE
 
 from .conftest import PREFIXES
 
@@ -133,8 +133,8 @@ def test_open_store_refuses_a_folder_that_is_not_a_store(tmp_path, run_cli):
 
 def test_loading_with_a_progress_bar_counts_every_byte_and_gives_the_same_graph(tmp_path):
     """On a terminal the parser reads through a counter; the graph is the same as without it."""
-    from heritage_graph.load import _load_direct
-    from heritage_graph.store import OxigraphStore
+    from heritage_graph.rdf.load import _load_direct
+    from heritage_graph.rdf.store import OxigraphStore
 
     path = next(p for p in resources.data_files() if p.name == "camps.ttl")  # no blank nodes
 

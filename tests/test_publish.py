@@ -24,11 +24,13 @@ import rdflib
 from markupsafe import escape
 from rdflib.compare import isomorphic
 
-from heritage_graph import publish, site
+from heritage_graph.publish import build as publish
+
+from heritage_graph.web import site
 from heritage_graph.errors import HeritageGraphError, InputError
-from heritage_graph.load import load
-from heritage_graph.validate import to_rdflib
-from heritage_graph.vocab import DEFAULT_BASE
+from heritage_graph.rdf.load import load
+from heritage_graph.validate.run import to_rdflib
+from heritage_graph.rdf.vocab import DEFAULT_BASE
 
 TESTS = Path(__file__).resolve().parent
 VALID = TESTS / "data" / "valid" / "claims.ttl"
@@ -342,7 +344,7 @@ def test_class_pages_list_the_instances(out):
 
 
 def test_query_pages_show_text_parameters_and_result(out):
-    from heritage_graph import query
+    from heritage_graph.queries import catalogue as query
 
     index = (out / "queries" / "index.html").read_text(encoding="utf-8")
     for name, stored in query.catalogue().items():
@@ -373,7 +375,7 @@ def test_home_page_explains_and_links(out):
 
 
 def test_ontology_is_documented_with_every_term_and_the_alignments(out):
-    from heritage_graph import resources
+    from heritage_graph.util import resources
 
     graph = rdflib.Graph().parse(resources.folder("ontology") / "heritage-graph.ttl")
     pylode = (out / "ontology" / "index.html").read_text(encoding="utf-8")
@@ -528,7 +530,7 @@ def test_a_killed_build_leaves_the_previous_release_intact(tmp_path):
     changed = small_data(tmp_path / "b", {"hg:value 7000 ;": "hg:value 7500 ;"})
     script = (
         "import os, signal, sys\n"
-        "from heritage_graph import publish\n"
+        "from heritage_graph.publish import build as publish\n"
         "def die(ctx):\n"
         "    os.kill(os.getpid(), signal.SIGKILL)\n"
         "publish._write_queries = die\n"

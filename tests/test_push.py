@@ -15,9 +15,9 @@ import pyoxigraph as ox
 import pytest
 
 from heritage_graph import push as p
-from heritage_graph import query as q
+from heritage_graph.queries import catalogue as q
 from heritage_graph.errors import ConfigError, EndpointError
-from heritage_graph.store import EndpointStore
+from heritage_graph.rdf.store import EndpointStore
 
 from .servers import QuietHandler, free_port, http_server, oxigraph_server
 from .virtuoso import missing_reason, virtuoso_server

@@ -11,11 +11,11 @@ import json
 import pyoxigraph as ox
 import pytest
 
-from heritage_graph import query as q
-from heritage_graph import resources
+from heritage_graph.queries import catalogue as q
+from heritage_graph.util import resources
 from heritage_graph.errors import EndpointError, QueryError
-from heritage_graph.results import render, to_csv
-from heritage_graph.store import EndpointStore
+from heritage_graph.queries.results import render, to_csv
+from heritage_graph.rdf.store import EndpointStore
 
 from .conftest import TESTS
 from .servers import QuietHandler, http_server, oxigraph_server, put_graph
@@ -302,7 +302,7 @@ def api(bundled_dataset):
     """The web API (/api/queries) on the bundled graph."""
     from starlette.testclient import TestClient
 
-    from heritage_graph.serve import create_app
+    from heritage_graph.serve.app import create_app
 
     with TestClient(create_app(bundled_dataset.store, workers=1)) as client:
         yield client
@@ -318,7 +318,7 @@ def _links(answer) -> dict[str, str]:
 
 
 def test_api_answers_a_page_with_links_to_the_others(api, bundled_dataset, timeline_in_fours):
-    from heritage_graph.store import parse_json_results
+    from heritage_graph.rdf.store import parse_json_results
 
     whole = q.run("timeline", bundled_dataset.store)
     answer = api.get("/api/queries/timeline", params={"page": 2})
@@ -339,7 +339,7 @@ def test_api_answers_a_page_with_links_to_the_others(api, bundled_dataset, timel
 
 
 def test_api_pages_keep_the_parameters(api, bundled_dataset, timeline_in_fours):
-    from heritage_graph.store import parse_json_results
+    from heritage_graph.rdf.store import parse_json_results
 
     whole = q.run("timeline", bundled_dataset.store, {"place": "Kazakhstan"})
     answer = api.get("/api/queries/timeline", params={"place": "Kazakhstan", "page": 3})

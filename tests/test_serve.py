@@ -14,11 +14,11 @@ from contextlib import contextmanager
 import pyoxigraph as ox
 import pytest
 
-from heritage_graph import negotiation as neg
-from heritage_graph import query as q
-from heritage_graph.results import to_csv
-from heritage_graph.serve import Refused, check_query, create_app, describe, inspect_query
-from heritage_graph.store import parse_json_results
+from heritage_graph.serve import negotiation as neg
+from heritage_graph.queries import catalogue as q
+from heritage_graph.queries.results import to_csv
+from heritage_graph.serve.app import Refused, check_query, create_app, describe, inspect_query
+from heritage_graph.rdf.store import parse_json_results
 
 from .servers import free_port
 
@@ -477,7 +477,7 @@ def test_openapi_document_is_valid(client):
 def test_html_escapes_labels(write):
     from starlette.testclient import TestClient
 
-    from heritage_graph.load import load
+    from heritage_graph.rdf.load import load
 
     evil = write("evil.ttl", '@prefix camp: <https://w3id.org/heritage-graph/id/camp/> .\n'
                  '@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n'

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from heritage_graph import publish
+from heritage_graph.publish import build as publish
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

@@ -21,7 +21,7 @@ import httpx
 import pytest
 import rdflib
 
-from heritage_graph.vocab import DEFAULT_BASE
+from heritage_graph.rdf.vocab import DEFAULT_BASE
 
 from .servers import free_port, stop
 from .test_publish import bundled_release

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from heritage_graph import resources
-from heritage_graph.validate import validate
+from heritage_graph.util import resources
+from heritage_graph.validate.run import validate
 
 from .conftest import PREFIXES, TESTS
 

@@ -12,10 +12,10 @@ from collections import Counter
 
 import pytest
 
-from heritage_graph import shacl
+from heritage_graph.validate import fast as shacl
 from heritage_graph.errors import InputError
-from heritage_graph.load import load, subject_line
-from heritage_graph.validate import DEFINED_ONCE, _display_path, _term, load_shapes, validate
+from heritage_graph.rdf.load import load, subject_line
+from heritage_graph.validate.run import DEFINED_ONCE, _display_path, _term, load_shapes, validate
 
 from .conftest import TESTS
 
@@ -368,8 +368,8 @@ def test_every_supported_component_is_exercised_by_the_random_shapes(tmp_path):
 
 def test_subject_line_index_agrees_with_load(register):
     """The locator's index gives load.subject_line's answer for every person of the register."""
-    from heritage_graph.load import _ends_term
-    from heritage_graph.validate import _LineIndex, _lines_and_prefixes
+    from heritage_graph.rdf.load import _ends_term
+    from heritage_graph.validate.run import _LineIndex, _lines_and_prefixes
 
     dataset, _summary = register
     path = dataset.files[-1].path

@@ -67,7 +67,7 @@ def validate(paths, fmt, shapes, engine):
 
         heritage-graph validate data/kazakhstan/claims.ttl --format json
     """
-    from .validate import validate as run
+    from .validate.run import validate as run
 
     report = run(list(paths) or None, shapes=list(shapes) or None, engine=engine)
     for note in report.notes:
@@ -79,14 +79,14 @@ def validate(paths, fmt, shapes, engine):
 def _store(endpoint, data, store_dir, timeout, user, password, auth):
     """The store a command reads: a remote endpoint, a saved Oxigraph store, or the data loaded now."""
     if endpoint:
-        from .store import EndpointStore
+        from .rdf.store import EndpointStore
 
         return EndpointStore(endpoint, timeout=timeout, user=user, password=password, auth=auth)
     if store_dir:
-        from .load import open_store
+        from .rdf.load import open_store
 
         return open_store(store_dir)
-    from .load import load
+    from .rdf.load import load
 
     return load(list(data) or None).store
 
@@ -143,7 +143,7 @@ def query(ctx, name, list_, params, fmt, query_file, endpoint, user, password, a
 
         heritage-graph query names --all-pages --format csv > names.csv
     """
-    from . import query as q
+    from .queries import catalogue as q
 
     if help_ and not name:
         click.echo(ctx.get_help())
@@ -168,7 +168,7 @@ def query(ctx, name, list_, params, fmt, query_file, endpoint, user, password, a
     if page is not None and all_pages:
         raise click.UsageError("give --page or --all-pages, not both", ctx)
     store = _store(endpoint, data, store_dir, timeout, user, password, auth)
-    from .results import render
+    from .queries.results import render
 
     if stored.pagination is None or all_pages:
         result = q.run(stored, store, _params(params))
@@ -203,7 +203,7 @@ def load(paths, store_dir):
 
         heritage-graph query prisoner-shares --store graph.oxigraph
     """
-    from .load import save_store
+    from .rdf.load import save_store
 
     dataset = save_store(list(paths) or None, store_dir)
     click.echo(f"Loaded {len(dataset.files)} files, {dataset.store.triple_count()} triples into {store_dir}")
@@ -275,7 +275,7 @@ def import_gulag_map(source, out_dir, verbose):
 
         heritage-graph import gulag-map ../shared/archives/gulag-map --out /tmp/gulag-map -v
     """
-    from .importer import import_archive
+    from .ingest.importer import import_archive
 
     result = import_archive("gulag-map", source, out_dir)
     if verbose and result.problems:
@@ -301,7 +301,7 @@ def import_csv(csv_file, mapping, out_file):
 
         heritage-graph import csv examples/nationality-table.csv --mapping examples/nationality-table.yaml --out /tmp/nationality-table.ttl
     """
-    from .importer import import_csv as run
+    from .ingest.importer import import_csv as run
 
     result = run(csv_file, mapping, out_file)
     click.echo(result.summary())
@@ -345,13 +345,13 @@ def serve(host, port, data, store_dir, base, timeout, max_rows, workers, allow_s
         heritage-graph serve --store graph.oxigraph --port 8000 --timeout 5
     """
     from .errors import ConfigError
-    from .serve import run
+    from .serve.app import run
 
     if store_dir and data:
         raise ConfigError("give --store or --data, not both")
     store = None
     if store_dir:
-        from .load import open_store
+        from .rdf.load import open_store
 
         store = open_store(store_dir)
     click.echo(f"Serving on http://{host}:{port}/ (Ctrl-C to stop)", err=True)
@@ -431,7 +431,7 @@ def build(out_dir, data, date):
 
         heritage-graph build --date 2026-11-27 --data data/kazakhstan
     """
-    from .publish import build as run
+    from .publish.build import build as run
 
     result = run(out_dir, data_paths=list(data) or None, date=date)
     click.echo(result.summary())
@@ -476,7 +476,7 @@ def reconcile(endpoint, type_, review, threshold, from_review, out, data, timeou
     """
     from . import link
     from .errors import ConfigError
-    from .load import load
+    from .rdf.load import load
 
     if threshold is not None and from_review is not None:
         raise ConfigError("give either --accept THRESHOLD or --from-review FILE, not both")

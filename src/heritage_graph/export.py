@@ -39,8 +39,8 @@ from typing import Iterable
 import pyoxigraph as ox
 
 from .errors import InputError
-from .store import OxigraphStore
-from .vocab import DCTERMS, DEFAULT_BASE, GEO, HG, HGID, OWL, RDF, RDFS, SKOS, XSD, shorten
+from .rdf.store import OxigraphStore
+from .rdf.vocab import DCTERMS, DEFAULT_BASE, GEO, HG, HGID, OWL, RDF, RDFS, SKOS, XSD, shorten
 
 FORMATS = ("schema-org", "linked-art", "geojson", "csv")
 SCHEMA = "https://schema.org/"
@@ -78,7 +78,7 @@ def export(fmt: str, out: Path | str | None = None, *, paths: Iterable[Path | st
     if fmt not in FORMATS:
         raise InputError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
     if store is None:
-        from .load import load
+        from .rdf.load import load
 
         store = load(list(paths) if paths is not None else None).store
     if fmt == "csv":
@@ -100,7 +100,7 @@ def export(fmt: str, out: Path | str | None = None, *, paths: Iterable[Path | st
         counts = {"features": len(collection["features"])}
     result = ExportResult(fmt, text, [], counts)
     if out is not None:
-        from .importer import write_atomic
+        from .ingest.importer import write_atomic
 
         out = Path(out)
         if out.is_dir():
@@ -606,7 +606,7 @@ def write_folder(folder: Path, files: dict[str, str]) -> list[Path]:
                 handle.flush()
                 os.fsync(handle.fileno())
         os.chmod(staging, 0o755)
-        from .atomic import swap_folder
+        from .util.atomic import swap_folder
 
         swap_folder(staging, folder)
     except BaseException:

@@ -49,11 +49,11 @@ from dataclasses import dataclass, field
 from itertools import accumulate
 from pathlib import Path
 
-from . import resources
-from .atomic import open_atomic
+from .util import resources
+from .util.atomic import open_atomic
 from .errors import ConfigError
-from .progress import progress
-from .vocab import DCTERMS, HG, HGID, RDF, RDFS, XSD
+from .util.progress import progress
+from .rdf.vocab import DCTERMS, HG, HGID, RDF, RDFS, XSD
 
 SOURCE = "synthetic-prisoner-register"
 GROUP = ("lithuanians", "Lithuanian")

@@ -53,8 +53,8 @@ from typing import Iterable, Sequence
 import pyoxigraph as ox
 
 from .errors import ConfigError, InputError
-from .store import Store
-from .vocab import DCTERMS, GEO, HG, HGID, OWL, RDF, RDFS, SKOS, XSD
+from .rdf.store import Store
+from .rdf.vocab import DCTERMS, GEO, HG, HGID, OWL, RDF, RDFS, SKOS, XSD
 
 #################################################################
 # Names across scripts
@@ -317,7 +317,7 @@ def link_predicate(candidate: str) -> str:
 
 
 def shorten_iri(iri: str) -> str:
-    from .vocab import shorten
+    from .rdf.vocab import shorten
 
     short = shorten(iri)
     return iri if short.startswith("<") else short
@@ -636,7 +636,7 @@ def reconcile(type_: str = "Camp", *, store: Store | None = None, endpoint: Stor
     :raises EndpointError: the endpoint cannot be queried.
     """
     if store is None:
-        from .load import load
+        from .rdf.load import load
 
         store = load().store
     class_iri = _class_iri(type_)
@@ -660,7 +660,7 @@ def reconcile(type_: str = "Camp", *, store: Store | None = None, endpoint: Stor
             rows += rank(entity, candidates, type_of, limit=limit, min_label=min_label, names=names)
     else:
         if isinstance(endpoint, str):
-            from .store import EndpointStore
+            from .rdf.store import EndpointStore
 
             endpoint = EndpointStore(endpoint, timeout=timeout)
         found, described = remote_candidates(endpoint, local)
@@ -862,7 +862,7 @@ def _decimal(value: float, places: int) -> ox.Literal:
 
 def default_out(name: str) -> Path:
     """Where a linkset is written by default: ``data/links/{name}-links.ttl``."""
-    from . import resources
+    from .util import resources
 
     return resources.folder("data") / "links" / f"{name}-links.ttl"
 
@@ -880,7 +880,7 @@ class LinksetResult:
 def linkset_turtle(links: Sequence[Link], *, target_name: str, command: str,
                    created: _dt.date | None = None) -> str:
     """The linkset as readable, deterministic Turtle with a header saying it is generated."""
-    from .importer import serialize_turtle
+    from .ingest.importer import serialize_turtle
 
     created = created or _dt.date.today()
     header = [
@@ -909,8 +909,8 @@ def write_linkset(links: Sequence[Link], out: Path | str, *, target_name: str, c
 
     :raises InputError: the linkset does not conform (nothing is written), or cannot be written.
     """
-    from . import resources
-    from .importer import _check_writable, context_extract, validate_turtle, write_atomic
+    from .util import resources
+    from .ingest.importer import _check_writable, context_extract, validate_turtle, write_atomic
 
     out = Path(out)
     if out.suffix != ".ttl":
@@ -928,7 +928,7 @@ def write_linkset(links: Sequence[Link], out: Path | str, *, target_name: str, c
 
 def write_review(reconciliation: Reconciliation, path: Path | str) -> Path:
     """Write the review CSV atomically."""
-    from .importer import _check_writable, write_atomic
+    from .ingest.importer import _check_writable, write_atomic
 
     path = Path(path)
     _check_writable(path.parent)

@@ -30,8 +30,8 @@ from typing import Iterable, Mapping
 import pyoxigraph as ox
 
 from .errors import ConfigError, EndpointError, HeritageGraphError
-from .progress import progress
-from .vocab import GRAPH
+from .util.progress import progress
+from .rdf.vocab import GRAPH
 
 #: The graph that lists the graphs of the release in the store (VoID), replaced with each push.
 MANIFEST = GRAPH + "release"
@@ -175,7 +175,7 @@ def push(endpoint: str, *, graph: str | None = None, user: str | None = None, pa
     timings: dict[str, float] = {}
     started = time.monotonic()
     if dataset is None:
-        from .load import load
+        from .rdf.load import load
 
         dataset = load(data_paths, base=base)
     release = release_graphs(dataset, graph)
@@ -418,8 +418,8 @@ def check_remote(name: str, local_store, where: Layout, user, password, auth, ti
 
     :raises EndpointError: the rows differ.
     """
-    from . import query as q
-    from .store import EndpointStore
+    from .queries import catalogue as q
+    from .rdf.store import EndpointStore
 
     local = q.run(name, local_store)
     try:
@@ -522,7 +522,7 @@ class _Client:
                    headers={"Accept": "application/sparql-results+json, text/plain;q=0.5, */*;q=0.1"})
 
     def select(self, text: str, *, boolean: bool = False):
-        from .store import parse_json_results
+        from .rdf.store import parse_json_results
 
         response = self._send("POST", self.where.query, data={"query": text},
                               headers={"Accept": "application/sparql-results+json"})

@@ -32,7 +32,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from heritage_graph.load import load
+from heritage_graph.rdf.load import load
 
 HERE = Path(__file__).resolve().parent
 CORPUS = HERE / "corpus"

@@ -111,7 +111,7 @@ def variant(source: Path, folder: Path, replacements: dict[str, str]) -> Path:
 
 
 def test_a_killed_build_leaves_the_previous_release_or_the_new_one(tmp_path, capsys):
-    from heritage_graph import publish
+    from heritage_graph.publish import build as publish
 
     data = {"a": variant(VALID, tmp_path / "a", {}),
             "b": variant(VALID, tmp_path / "b", {"hg:value 7000 ;": "hg:value 7500 ;"})}
@@ -157,7 +157,7 @@ def test_a_killed_build_leaves_the_previous_release_or_the_new_one(tmp_path, cap
 
 
 def test_a_killed_archive_import_leaves_both_files_as_before_or_as_after(tmp_path, capsys):
-    from heritage_graph import importer
+    from heritage_graph.ingest import importer
 
     archives = {"a": MINI, "b": tmp_path / "mini-b"}
     shutil.copytree(MINI, archives["b"])
@@ -202,7 +202,7 @@ def test_a_kill_while_the_report_is_written_leaves_the_previous_graph_and_report
     """The two files of an archive import are both written before either replaces the old one."""
     import textwrap
 
-    from heritage_graph import importer
+    from heritage_graph.ingest import importer
 
     out = tmp_path / "out"
     importer.import_archive("gulag-map", MINI, out)
@@ -212,7 +212,8 @@ def test_a_kill_while_the_report_is_written_leaves_the_previous_graph_and_report
     script = textwrap.dedent(f"""
         import time
         from pathlib import Path
-        from heritage_graph import atomic, importer
+        from heritage_graph.util import atomic
+        from heritage_graph.ingest import importer
 
         real = atomic._write_all
         def slow(handle, data):
@@ -240,7 +241,7 @@ def test_a_kill_while_the_report_is_written_leaves_the_previous_graph_and_report
 
 
 def test_a_killed_csv_import_leaves_the_previous_file_or_the_new_one(tmp_path, capsys):
-    from heritage_graph import importer
+    from heritage_graph.ingest import importer
 
     mapping = EXAMPLES / "nationality-table.yaml"
     tables = {"a": EXAMPLES / "nationality-table.csv",
@@ -297,7 +298,7 @@ def release_part(quads):
 
 def test_a_killed_push_leaves_the_store_as_before_or_as_after(tmp_path, capsys):
     from heritage_graph import push
-    from heritage_graph.load import load
+    from heritage_graph.rdf.load import load
 
     data = {"a": [VALID], "b": [ROOT / "data" / "common", ROOT / "data" / "kazakhstan"]}
     datasets = {which: load(paths) for which, paths in data.items()}
@@ -461,7 +462,7 @@ class Proxy(http.server.BaseHTTPRequestHandler):
 @pytest.fixture(scope="module")
 def pushed_store(tmp_path_factory):
     from heritage_graph import push
-    from heritage_graph.load import load
+    from heritage_graph.rdf.load import load
 
     folder = tmp_path_factory.mktemp("proxied")
     old = load([VALID])

@@ -28,12 +28,12 @@ import pyoxigraph as ox
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from heritage_graph import importer
-from heritage_graph.adapters import csv_mapping, gulag_map
-from heritage_graph.adapters.base import ReadResult, Record, Table
-from heritage_graph.adapters.pgsql import DEFAULT, Expression, quote_literal
+from heritage_graph.ingest import importer
+from heritage_graph.ingest.adapters import csv_mapping, gulag_map
+from heritage_graph.ingest.adapters.base import ReadResult, Record, Table
+from heritage_graph.ingest.adapters.pgsql import DEFAULT, Expression, quote_literal
 from heritage_graph.errors import HeritageGraphError, InputError
-from heritage_graph.load import parse_file
+from heritage_graph.rdf.load import parse_file
 
 SCALE = max(1, int(os.environ.get("HERITAGE_GRAPH_HYPOTHESIS_SCALE", "1") or 1))
 HG = "https://w3id.org/heritage-graph/ontology#"

@@ -31,7 +31,7 @@ import httpx
 import pyoxigraph as ox
 import pytest
 
-from heritage_graph.serve import Refused, check_query
+from heritage_graph.serve.app import Refused, check_query
 
 from ..servers import QuietHandler, free_port, http_server, oxigraph_server, put_graph, stop
 
@@ -336,7 +336,7 @@ def test_file_iris_are_refused(server, params):
 
 @pytest.mark.parametrize("params", [{"default-graph-uri": "not an IRI"}, {"named-graph-uri": "<x>"}])
 def test_a_graph_that_is_no_iri_is_a_400_and_costs_no_worker(server, params):
-    from heritage_graph.serve import execute
+    from heritage_graph.serve.app import execute
 
     answer = httpx.get(f"{server.url}/sparql", params={"query": SIMPLE, **params}, timeout=30)
     assert answer.status_code == 400 and "not an IRI" in answer.text

@@ -29,8 +29,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .errors import QueryError
-from .store import OxigraphStore, QueryResult
+from ..errors import QueryError
+from ..rdf.store import OxigraphStore, QueryResult
 
 #: The folder of a saved store that holds its listings.
 FOLDER = "heritage-graph-listings"
@@ -83,8 +83,8 @@ def build(store: OxigraphStore, folder: Path | str, queries=None, *, bar_label: 
 
     :raises QueryError: a query that does not parse, or fails, or a listing that cannot be written.
     """
-    from . import query as q
-    from .progress import progress
+    from . import catalogue as q
+    from ..util.progress import progress
 
     folder = Path(folder)
     queries = [s for s in (q.catalogue() if queries is None else queries).values() if listable(s)]
@@ -107,7 +107,7 @@ def build(store: OxigraphStore, folder: Path | str, queries=None, *, bar_label: 
 
 
 def _build_one(store: OxigraphStore, stored, folder: Path) -> None:
-    from . import query as q
+    from . import catalogue as q
 
     q.check_syntax(stored.text, stored.path)
     folder.mkdir()
@@ -180,7 +180,7 @@ class Listings:
 
     def page(self, stored, page: int):
         """The ``page``-th page of ``stored`` (a :class:`query.ResultPage`), or None."""
-        from .query import ResultPage
+        from .catalogue import ResultPage
 
         meta = self._meta_for(stored)
         if meta is None:

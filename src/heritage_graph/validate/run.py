@@ -33,11 +33,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from . import resources, shacl
-from .errors import InputError
-from .load import Dataset, expand, load, parse_file
-from .progress import progress
-from .vocab import RDF, RDFS, SH, expand_name, shorten
+from ..util import resources
+from . import fast as shacl
+from ..errors import InputError
+from ..rdf.load import Dataset, expand, load, parse_file
+from ..util.progress import progress
+from ..rdf.vocab import RDF, RDFS, SH, expand_name, shorten
 
 ENGINES = ("fast", "pyshacl")
 
@@ -410,10 +411,10 @@ class _Locator:
         return path, self._indexed_line(path, iri)
 
     def _indexed_line(self, path: Path, iri: str):
-        from .load import subject_line
+        from ..rdf.load import subject_line
 
         try:
-            from .load import _ends_term
+            from ..rdf.load import _ends_term
 
             index = self.indexes.get(path)
             if index is None:
@@ -450,7 +451,7 @@ class _LineIndex:
         from bisect import bisect_left
 
         try:
-            from .load import _LOCAL_ESCAPE
+            from ..rdf.load import _LOCAL_ESCAPE
         except ImportError:
             _LOCAL_ESCAPE = None
         self.prefixes = prefixes

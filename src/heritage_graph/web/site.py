@@ -36,7 +36,7 @@ from pathlib import Path
 import markupsafe
 import pyoxigraph as ox
 
-from .vocab import OWL, RDF, RDFS, SKOS, XSD, configured_base
+from ..rdf.vocab import OWL, RDF, RDFS, SKOS, XSD, configured_base
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -474,8 +474,8 @@ def _pair_key(pair) -> tuple:
 @lru_cache(maxsize=1)
 def ontology_graphs() -> frozenset[str]:
     """The named graphs the bundled ontology files are loaded into."""
-    from . import resources
-    from .load import graph_iri
+    from ..util import resources
+    from ..rdf.load import graph_iri
 
     return frozenset(graph_iri(p) for p in resources.ontology_files())
 
@@ -839,7 +839,7 @@ def environment():
     try:
         import jinja2
     except ImportError as exc:  # pragma: no cover - a dependency
-        from .errors import ConfigError
+        from ..errors import ConfigError
 
         raise ConfigError("rendering the site needs Jinja2: pip install jinja2") from exc
     env = jinja2.Environment(
@@ -1313,8 +1313,8 @@ def is_federated(stored) -> bool:
 def query_result(store, stored, values: Mapping[str, str] | None = None, *, federated: bool = True):
     """Run a stored query; returns (result, error text). With ``federated=False`` a query that asks
     another endpoint (SERVICE) is not run, and the error text says so."""
-    from . import query as q
-    from .errors import HeritageGraphError
+    from ..queries import catalogue as q
+    from ..errors import HeritageGraphError
 
     if not federated and is_federated(stored):
         return None, ("This query asks another SPARQL endpoint (SERVICE), so a static release does not run it; "
@@ -1378,7 +1378,7 @@ def result_table(data: SiteData, result, root: str, limit: int = RESULT_LIMIT, s
 
 def render_queries(store=None, *, root: str = "/", base: str | None = None, folder: Path | None = None) -> str:
     """The catalogue of stored queries: each with its summary, tags and parameters."""
-    from . import query as q
+    from ..queries import catalogue as q
 
     queries = [
         {"name": s.name, "summary": s.summary, "tags": s.tags,
@@ -1399,7 +1399,7 @@ def render_query(store, name: str, *, root: str = "/", base: str | None = None, 
     run the query already passes its ``result`` (or the ``error`` it gave), and the ``shape`` of
     the whole result if ``result`` holds only its first rows.
     """
-    from . import query as q
+    from ..queries import catalogue as q
 
     stored = q.catalogue(folder).get(name)
     if stored is None:
@@ -1467,7 +1467,7 @@ def chart_svg(store, *, root: str = "/", base: str | None = None, data: SiteData
     count say so instead of drawing a bar.
     """
     if result is None:
-        from . import query as q
+        from ..queries import catalogue as q
 
         result, _error = query_result(store, q.find("prisoner-shares"))
     data = _data(store, base, data)
@@ -1525,7 +1525,7 @@ FEATURED = ("camp/karlag", "camp/steplag", "site/spassk-memorial-cemetery", "sit
 
 
 def home_context(store, data: SiteData, root: str, *, downloads=None, chart=None, stats=None) -> dict:
-    from . import query as q
+    from ..queries import catalogue as q
 
     page = Page(data, root)
     catalogue = q.catalogue()

@@ -16,7 +16,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 
-from ..errors import InputError
+from ...errors import InputError
 from .base import Adapter
 
 _REGISTRY: dict[str, type[Adapter]] = {}

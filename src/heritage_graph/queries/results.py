@@ -13,8 +13,8 @@ import json
 
 import pyoxigraph as ox
 
-from .store import QueryResult, Term
-from .vocab import XSD, shorten
+from ..rdf.store import QueryResult, Term
+from ..rdf.vocab import XSD, shorten
 
 FORMATS = ("table", "csv", "tsv", "json", "md")
 

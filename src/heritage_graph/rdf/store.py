@@ -15,7 +15,7 @@ from typing import Iterator, Mapping
 
 import pyoxigraph as ox
 
-from .errors import EndpointError, QueryError
+from ..errors import EndpointError, QueryError
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 
@@ -94,7 +94,7 @@ class OxigraphStore(Store):
 
     def query(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> QueryResult:
         if bindings:
-            from .query import with_values
+            from ..queries.catalogue import with_values
 
             sparql = with_values(sparql, bindings)
         try:
@@ -147,7 +147,7 @@ class EndpointStore(Store):
 
     def __init__(self, url: str, *, timeout: float = 60, user: str | None = None,
                  password: str | None = None, auth: str = "basic"):
-        from . import __version__
+        from .. import __version__
 
         if not url.startswith(("http://", "https://")):
             raise EndpointError(f"{url}: an endpoint URL starts with http:// or https://")
@@ -173,7 +173,7 @@ class EndpointStore(Store):
         from SPARQLWrapper import JSON, TURTLE
 
         if bindings:
-            from .query import with_values
+            from ..queries.catalogue import with_values
 
             sparql = with_values(sparql, bindings)
         wrapper = self._wrapper()

@@ -67,8 +67,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from ..errors import InputError
-from ..vocab import DCTERMS, HGID
+from ...errors import InputError
+from ...rdf.vocab import DCTERMS, HGID
 from . import register
 from .base import (
     ALT_LABEL, COMMENT, CONCEPT, CONCEPT_SCHEME, DEFINITION, HAS_TOP_CONCEPT, IDENTIFIER, IMPORTED, IN_SCHEME,

@@ -42,10 +42,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from . import __version__, resources, site
-from .atomic import recover_folder, staging_folder, swap_folder
-from .errors import HeritageGraphError, InputError
-from .vocab import DCTERMS, DEFAULT_BASE, GEO, OWL, RDF, RDFS, SKOS, XSD, configured_base
+from .. import __version__
+from ..util import resources
+from ..web import site
+from ..util.atomic import recover_folder, staging_folder, swap_folder
+from ..errors import HeritageGraphError, InputError
+from ..rdf.vocab import DCTERMS, DEFAULT_BASE, GEO, OWL, RDF, RDFS, SKOS, XSD, configured_base
 
 NAME = "heritage-graph"
 TITLE = "Heritage graph: Lithuanian communities and heritage worldwide"
@@ -167,7 +169,7 @@ class TerminalProgress:
     terminal the counter is a bar with the rate and the time left (:mod:`heritage_graph.progress`)."""
 
     def __init__(self, stream=None, *, bars: bool | None = None):
-        from .progress import watching
+        from ..util.progress import watching
 
         self.stream = stream or sys.stderr
         self.bars = watching(self.stream) if bars is None else bars
@@ -193,7 +195,7 @@ class TerminalProgress:
         self.stream.flush()
 
     def _draw(self, step: str, done: int, total: int) -> None:
-        from .progress import Progress
+        from ..util.progress import Progress
 
         if self._bar is None or self._step != step:
             # a step may find part of its work done (the resource pages a worker wrote meanwhile):
@@ -339,8 +341,8 @@ def build(
         release.
     :raises PublishError: the release cannot be written.
     """
-    from .load import load
-    from .validate import validate
+    from ..rdf.load import load
+    from ..validate.run import validate
 
     started = time.perf_counter()
     out_dir = Path(out_dir)
@@ -1291,8 +1293,8 @@ def _import_pylode():
 
 def _ontology_graph(ctx: _Build):
     """The ontology and its alignments as one rdflib graph for pyLODE (one owl:Ontology header)."""
-    from .load import graph_iri
-    from .validate import to_rdflib
+    from ..rdf.load import graph_iri
+    from ..validate.run import to_rdflib
 
     files = resources.ontology_files()
     main = [f for f in files if f.stem == "heritage-graph"] or files[:1]
@@ -1310,7 +1312,7 @@ def _write_ontology(ctx: _Build) -> None:
     """ontology/index.html (pyLODE), ontology/reference.html (every term with its alignments), the .ttl files."""
     import logging
 
-    from .load import graph_iri
+    from ..rdf.load import graph_iri
 
     for path in resources.ontology_files():
         if ctx.base == DEFAULT_BASE:
@@ -1670,9 +1672,9 @@ def _write_queries(ctx: _Build) -> None:
     """queries/index.html and, per stored query, its page and its answer as CSV and JSON."""
     import copy
 
-    from . import query as q
-    from .results import render
-    from .store import OxigraphStore
+    from ..queries import catalogue as q
+    from ..queries.results import render
+    from ..rdf.store import OxigraphStore
 
     ctx.write("queries/index.html", site.render_queries(ctx.store, root="../"))
     store, kept = ctx.store, None

@@ -16,7 +16,7 @@ FOLDERS = ("ontology", "data", "shapes", "queries")
 @lru_cache(maxsize=1)
 def root() -> Path:
     """The folder holding ``ontology/``, ``data/``, ``shapes/`` and ``queries/``."""
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parent.parent  # the package folder
     bundled = here / "bundled"
     if (bundled / "ontology").is_dir():
         return bundled

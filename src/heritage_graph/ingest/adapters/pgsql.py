@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any, Iterator
 
-from ..errors import InputError
+from ...errors import InputError
 
 
 class _Default:

@@ -29,12 +29,13 @@ from typing import Callable, Iterable
 
 import pyoxigraph as ox
 
-from .atomic import write_atomic  # noqa: F401  (re-exported: the adapters and link use it from here)
-from .atomic import replace_files
-from . import adapters, resources
+from ..util.atomic import write_atomic  # noqa: F401  (re-exported: the adapters and link use it from here)
+from ..util.atomic import replace_files
+from . import adapters
+from ..util import resources
 from .adapters.base import Problem, TableCount
-from .errors import InputError
-from .vocab import DCTERMS, GEO, HG, HGID, KINDS, OWL, RDF, RDFS, SKOS, XSD, expand_name, shorten
+from ..errors import InputError
+from ..rdf.vocab import DCTERMS, GEO, HG, HGID, KINDS, OWL, RDF, RDFS, SKOS, XSD, expand_name, shorten
 
 #: Prefixes a written file may declare, in the order they are declared (only those used are).
 STANDARD_PREFIXES: list[tuple[str, str]] = (
@@ -205,7 +206,7 @@ def context_extract(quads: list[ox.Quad], context: list[Path | str]) -> list[ox.
     """
     if not context:
         return []
-    from .load import load
+    from ..rdf.load import load
 
     subjects = {q.subject for q in quads}
     referenced = {q.object for q in quads
@@ -237,7 +238,7 @@ def validate_turtle(turtle: str, target: Path, *, context: list[ox.Quad] | None 
     :raises ImportValidationError: a violation; the message is one line for one violation, else a line
         saying how many and one line for each (at most 30).
     """
-    from .validate import validate
+    from ..validate.run import validate
 
     with tempfile.TemporaryDirectory(prefix="heritage-graph-import-") as folder:
         staged = Path(folder) / target.name

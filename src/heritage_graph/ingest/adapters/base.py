@@ -25,7 +25,7 @@ from typing import Any, ClassVar
 
 import pyoxigraph as ox
 
-from ..vocab import DCTERMS, GEO, HG, HGID, OWL, RDF, RDFS, SKOS, XSD
+from ...rdf.vocab import DCTERMS, GEO, HG, HGID, OWL, RDF, RDFS, SKOS, XSD
 
 #: Actions a problem can end in.
 SKIPPED = "skipped"

@@ -41,9 +41,9 @@ from urllib.parse import parse_qsl, urljoin, urlsplit
 import pyoxigraph as ox
 
 from . import negotiation as neg
-from .errors import ConfigError, QueryError
-from .store import OxigraphStore, QueryResult
-from .vocab import DEFAULT_BASE, GRAPH, PREFIXES, RDFS, configured_base
+from ..errors import ConfigError, QueryError
+from ..rdf.store import OxigraphStore, QueryResult
+from ..rdf.vocab import DEFAULT_BASE, GRAPH, PREFIXES, RDFS, configured_base
 
 log = logging.getLogger("heritage_graph.serve")
 
@@ -343,7 +343,7 @@ class QueryPool:
 
     def _spawn(self) -> _Worker:
         parent, child = socket.socketpair()
-        code = "import sys; from heritage_graph.serve import worker_main; worker_main(sys.argv[1:])"
+        code = "import sys; from heritage_graph.serve.app import worker_main; worker_main(sys.argv[1:])"
         try:
             process = subprocess.Popen(
                 [sys.executable, "-c", code, str(child.fileno()), self.source[0], self.source[1],
@@ -546,7 +546,7 @@ def _one_line(exc: BaseException) -> str:
 def serialize_result(result: QueryResult, fmt: str, prefixes: Mapping[str, str] | None = None) -> bytes:
     """A query result in one of the negotiated formats (an offer suffix: ``json``, ``xml``, ``csv``,
     ``tsv`` for solutions and booleans; ``ttl``, ``jsonld``, ``nt``, ``rdf`` for graphs)."""
-    from . import results
+    from ..queries import results
 
     if result.kind == "graph":
         offer = neg.by_suffix(fmt, neg.GRAPH_TYPES)
@@ -629,9 +629,9 @@ def prefixes_for(base: str) -> dict[str, str]:
 def _site():
     """:mod:`heritage_graph.site` if it is there (it renders the pages), else None."""
     try:
-        from . import site
+        from ..web import site
     except ModuleNotFoundError as exc:
-        if exc.name == "heritage_graph.site":
+        if exc.name == "heritage_graph.web.site":
             return None
         raise
     return site
@@ -647,7 +647,7 @@ def _english_label(store: OxigraphStore, iri: str) -> str | None:
 
 def fallback_resource_html(store: OxigraphStore, iri: str, triples: list[ox.Triple]) -> str:
     """A plain, escaped page of a resource's own triples (used when :mod:`heritage_graph.site` is absent)."""
-    from .results import display
+    from ..queries.results import display
 
     label = _english_label(store, iri) or iri
     rows = "".join(
@@ -706,7 +706,7 @@ def create_app(store=None, *, base: str | None = None, data_paths=None, query_ti
     if not base.endswith(("/", "#")):
         base += "/"
     if store is None:
-        from .load import load
+        from ..rdf.load import load
 
         store = load(data_paths, base=base).store
     store = getattr(store, "store", store)  # a load.Dataset
@@ -766,7 +766,7 @@ def _pool_for(store: OxigraphStore, workers: int, max_memory_mb: int | None):
     they load a dump of it, beside which the listings are worked out first."""
     if store.path is not None:
         return QueryPool(("path", str(store.path)), size=workers, max_memory_mb=max_memory_mb), store.listings
-    from . import listing
+    from ..queries import listing
 
     folder = tempfile.mkdtemp(prefix="heritage-graph-serve-")
     try:
@@ -992,7 +992,7 @@ def _fallback_class(request, class_iri: str) -> str | None:
 
 
 def queries_page(request):
-    from . import query as q
+    from ..queries import catalogue as q
 
     site = _site()
     if site is not None and hasattr(site, "render_queries"):
@@ -1005,7 +1005,7 @@ def queries_page(request):
 
 def query_page(request):
     """``/queries/{name}.html?param=value``: a stored query's page with its result, run live."""
-    from . import query as q
+    from ..queries import catalogue as q
 
     name = request.path_params["name"].removesuffix(".html")
     if name == "index":
@@ -1339,7 +1339,7 @@ def api_list(request):
     """``/api/queries``: every stored query with its parameters, columns and URL."""
     from starlette.responses import JSONResponse
 
-    from . import query as q
+    from ..queries import catalogue as q
 
     root = _root(request)
     listing = []
@@ -1365,7 +1365,7 @@ def api_query(request):
     A paginated query (``#+ pagination: N``) answers one page of N rows, ``page=1`` unless asked
     otherwise, with a ``Link`` header to the first, previous and next pages, as grlc does.
     """
-    from . import query as q
+    from ..queries import catalogue as q
 
     config = _config(request)
     name = request.path_params["name"]
@@ -1480,8 +1480,8 @@ def _typed_default(kind: str, raw: str):
 
 def openapi_document(root: str = "/") -> dict:
     """The OpenAPI 3.0 description of ``/api/queries/{name}`` for every stored query."""
-    from . import __version__
-    from . import query as q
+    from .. import __version__
+    from ..queries import catalogue as q
 
     error_response = {"description": "", "content": {
         "application/json": {"schema": {"$ref": "#/components/schemas/Error"}},

@@ -259,7 +259,7 @@ _RDFLIB_NUMERIC = ("float", "double", "decimal", "integer", "nonPositiveInteger"
 
 
 def _term_text(term) -> str:
-    from .vocab import shorten
+    from ..rdf.vocab import shorten
 
     if isinstance(term, Literal) and term.datatype is not None:
         text = str(term)
@@ -1554,7 +1554,7 @@ def _compile(engine: Engine) -> None:
 
 def _name(sg, node) -> str:
     if isinstance(node, URIRef):
-        from .vocab import shorten
+        from ..rdf.vocab import shorten
 
         return shorten(str(node))
     return "an anonymous shape" if isinstance(node, BNode) else str(node)

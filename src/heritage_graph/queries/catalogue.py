@@ -39,10 +39,10 @@ from typing import Mapping
 
 import pyoxigraph as ox
 
-from . import resources
-from .errors import QueryError
-from .store import QueryResult, Store, Term
-from .vocab import PREFIXES, RDFS, XSD
+from ..util import resources
+from ..errors import QueryError
+from ..rdf.store import QueryResult, Store, Term
+from ..rdf.vocab import PREFIXES, RDFS, XSD
 
 #: Header keys grlc reads, and the two this project adds (``params`` and ``columns``).
 GRLC_KEYS = {"summary", "description", "tags", "defaults", "enumerate", "endpoint", "method",
@@ -517,7 +517,7 @@ def describe_catalogue(folder: Path | None = None) -> str:
 
 def catalogue_turtle(folder: Path | None = None, endpoint: str | None = None) -> str:
     """The catalogue as RDF: each query a ``sh:SPARQLExecutable`` with its text and metadata."""
-    from .vocab import DCTERMS, DEFAULT_BASE, SH
+    from ..rdf.vocab import DCTERMS, DEFAULT_BASE, SH
 
     schema = "https://schema.org/"
     nodes = []

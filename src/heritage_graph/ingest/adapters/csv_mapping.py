@@ -41,8 +41,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from ..errors import InputError
-from ..vocab import DCTERMS, HG, PREFIXES, XSD
+from ...errors import InputError
+from ...rdf.vocab import DCTERMS, HG, PREFIXES, XSD
 from .base import (
     COMMENT, LABEL, TITLE, TYPE, Adapter, QuadList, RdfResult, ReadResult, Record, Table, TableCount,
 )

@@ -22,8 +22,8 @@ from typing import Iterable
 
 import pyoxigraph as ox
 
-from . import resources
-from .errors import InputError, RdfSyntaxError
+from ..util import resources
+from ..errors import InputError, RdfSyntaxError
 from .store import OxigraphStore
 from .vocab import DEFAULT_BASE, GRAPH, RDF, configured_base
 
@@ -310,7 +310,7 @@ def load(
     if (store is None or fresh) and (base or configured_base()) == DEFAULT_BASE:
         # A store of our own: each file streams straight into it; a file that fails is parsed
         # again on the careful path for its message, and the store is dropped with the error.
-        from .progress import progress
+        from ..util.progress import progress
 
         store = store if store is not None else OxigraphStore()
         dataset = Dataset(store)
@@ -463,8 +463,8 @@ def save_store(paths: Iterable[Path | str] | None, target: Path | str, *, base: 
     import shutil
     import tempfile
 
-    from . import listing
-    from .atomic import recover_folder, swap_folder
+    from ..queries import listing
+    from ..util.atomic import recover_folder, swap_folder
 
     target = Path(target)
     recover_folder(target, marker="CURRENT")
@@ -498,7 +498,7 @@ def save_store(paths: Iterable[Path | str] | None, target: Path | str, *, base: 
 
 def _counted(quads, total: int, label: str):
     """``quads``, counted on a progress bar as they go by."""
-    from .progress import progress
+    from ..util.progress import progress
 
     with progress(total, label, "triples") as bar:
         batch = 0
@@ -520,7 +520,7 @@ def open_store(path: Path | str) -> OxigraphStore:
         store = OxigraphStore(path, read_only=True)
     except OSError as exc:
         raise InputError(f"{path}: cannot open the store: {exc}") from exc
-    from .listing import Listings
+    from ..queries.listing import Listings
 
     store.listings = Listings.for_saved_store(path)
     return store
