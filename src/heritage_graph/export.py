@@ -39,6 +39,7 @@ from typing import Iterable
 import pyoxigraph as ox
 
 from .errors import InputError
+from .rdf.labels import ClassTree, label
 from .rdf.store import OxigraphStore
 from .rdf.vocab import DCTERMS, DEFAULT_BASE, GEO, HG, HGID, OWL, RDF, RDFS, SKOS, XSD, shorten
 
@@ -163,21 +164,9 @@ class Facts:
         return values[0] if values else None
 
 
-def _label(store: OxigraphStore, iri: str, language: str = "en") -> str | None:
-    for quad in store.ox.quads_for_pattern(ox.NamedNode(iri), ox.NamedNode(RDFS + "label"), None, None):
-        if isinstance(quad.object, ox.Literal) and quad.object.language == language:
-            return quad.object.value
-    return None
-
-
 def _class_closure(store: OxigraphStore) -> dict[str, set[str]]:
     """Each class of the ontology with all its superclasses."""
-    rows = _rows(store, f"""PREFIX rdfs: <{RDFS}>
-SELECT ?c ?super WHERE {{ ?c a <{OWL}Class> . ?c rdfs:subClassOf* ?super . FILTER(isIRI(?c) && isIRI(?super)) }}""")
-    closure: dict[str, set[str]] = {}
-    for row in rows:
-        closure.setdefault(row["c"].value, set()).add(row["super"].value)
-    return closure
+    return {c.value: {s.value for s in supers} for c, supers in ClassTree(store).every_superclass().items()}
 
 
 def _types(facts: Facts, iri: str) -> list[str]:
@@ -449,12 +438,12 @@ def geojson(store: OxigraphStore) -> dict:
                 own = point(place.value)
                 if own is not None:
                     points.append(own)
-                    via.append(_label(store, place.value) or shorten(place.value))
+                    via.append(label(store, place.value, languages=("en",), any_language=False) or shorten(place.value))
                 elif depth < 2:
                     deeper, how = borrowed(place.value, depth + 1, seen | {iri})
                     if deeper:
                         points += deeper
-                        via.append(f"{_label(store, place.value) or shorten(place.value)} ({how})")
+                        via.append(f"{label(store, place.value, languages=('en',), any_language=False) or shorten(place.value)} ({how})")
             if points:
                 return points, f"{relation}: " + "; ".join(via)
         return [], ""

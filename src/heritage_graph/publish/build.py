@@ -47,6 +47,7 @@ from ..util import resources
 from ..web import site
 from ..util.atomic import recover_folder, staging_folder, swap_folder
 from ..errors import HeritageGraphError, InputError
+from ..rdf.labels import pick
 from ..rdf.vocab import DCTERMS, DEFAULT_BASE, GEO, OWL, RDF, RDFS, SKOS, XSD, configured_base
 
 NAME = "heritage-graph"
@@ -1867,7 +1868,7 @@ class Claims:
 def _claims_from_quads(quads: Iterable, version=None, date=None) -> Claims:
     by_subject: dict[str, set] = {}
     claims: set[str] = set()
-    labels: dict[str, dict] = {}
+    labels: dict[str, list] = {}
     for q in quads:
         if not isinstance(q.subject, ox.NamedNode):
             continue
@@ -1876,12 +1877,12 @@ def _claims_from_quads(quads: Iterable, version=None, date=None) -> Claims:
         if q.predicate.value == RDF + "type" and q.object.value.endswith("ontology#Claim"):
             claims.add(s)
         if q.predicate.value == RDFS + "label" and isinstance(q.object, ox.Literal):
-            labels.setdefault(s, {})[q.object.language or ""] = q.object.value
+            labels.setdefault(s, []).append(q.object)
     return Claims(
         version=version,
         date=date,
         statements={c: frozenset(by_subject.get(c, ())) for c in claims},
-        labels={c: (labels.get(c, {}).get("en") or next(iter(labels.get(c, {}).values()), "")) for c in claims},
+        labels={c: pick(sorted(labels.get(c, ()), key=lambda o: (o.language or "", o.value))) or "" for c in claims},
     )
 
 

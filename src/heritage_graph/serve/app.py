@@ -42,6 +42,7 @@ import pyoxigraph as ox
 
 from . import negotiation as neg
 from ..errors import ConfigError, QueryError
+from ..rdf.labels import label
 from ..rdf.store import OxigraphStore, QueryResult
 from ..rdf.vocab import DEFAULT_BASE, GRAPH, PREFIXES, RDFS, configured_base
 
@@ -637,23 +638,15 @@ def _site():
     return site
 
 
-def _english_label(store: OxigraphStore, iri: str) -> str | None:
-    labels = [q.object for q in store.ox.quads_for_pattern(ox.NamedNode(iri), ox.NamedNode(RDFS + "label"), None, None)]
-    for label in labels:
-        if isinstance(label, ox.Literal) and label.language == "en":
-            return label.value
-    return labels[0].value if labels else None
-
-
 def fallback_resource_html(store: OxigraphStore, iri: str, triples: list[ox.Triple]) -> str:
     """A plain, escaped page of a resource's own triples (used when :mod:`heritage_graph.site` is absent)."""
     from ..queries.results import display
 
-    label = _english_label(store, iri) or iri
+    title = label(store, iri) or iri
     rows = "".join(
         f"<tr><td>{html.escape(display(t.predicate))}</td><td>{html.escape(display(t.object))}</td></tr>"
         for t in triples if t.subject == ox.NamedNode(iri))
-    return _page(label, f"<p><code>{html.escape(iri)}</code></p><table>{rows}</table>")
+    return _page(title, f"<p><code>{html.escape(iri)}</code></p><table>{rows}</table>")
 
 
 def _page(title: str, body: str) -> str:
@@ -987,8 +980,8 @@ def _fallback_class(request, class_iri: str) -> str | None:
         return None
     if not members:
         return None
-    items = "".join(f"<li>{html.escape(_english_label(config.store, r[0].value) or r[0].value)}</li>" for r in members)
-    return _page(_english_label(config.store, class_iri) or class_iri, f"<ul>{items}</ul>")
+    items = "".join(f"<li>{html.escape(label(config.store, r[0]) or r[0].value)}</li>" for r in members)
+    return _page(label(config.store, class_iri) or class_iri, f"<ul>{items}</ul>")
 
 
 def queries_page(request):

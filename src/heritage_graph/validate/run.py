@@ -36,9 +36,10 @@ import pyoxigraph as ox
 from ..util import resources
 from . import fast as shacl
 from ..errors import InputError
+from ..rdf.labels import labeller
 from ..rdf.load import Dataset, expand, load, parse_file
 from ..util.progress import progress
-from ..rdf.vocab import RDF, RDFS, SH, expand_name, shorten
+from ..rdf.vocab import RDF, SH, expand_name, shorten
 
 ENGINES = ("fast", "pyshacl")
 
@@ -353,30 +354,12 @@ def _labeller(store: ox.Store):
     """The label a report shows for a resource: English, else without a language, else any (the least)."""
     import rdflib
 
-    label = ox.NamedNode(RDFS + "label")
-    cache: dict = {}
+    of = labeller(store)
 
     def label_of(node) -> str | None:
         if not isinstance(node, (rdflib.URIRef, rdflib.BNode)):
             return None
-        key = str(node)
-        if key in cache:
-            return cache[key]
-        subject = ox.NamedNode(key) if isinstance(node, rdflib.URIRef) else ox.BlankNode(key)
-        labels = sorted({(q.object.language or "", q.object.value) for q in
-                         store.quads_for_pattern(subject, label, None, None) if isinstance(q.object, ox.Literal)})
-        chosen = None
-        for wanted in ("en", ""):
-            for language, text in labels:
-                if language == wanted:
-                    chosen = text
-                    break
-            if chosen is not None:
-                break
-        if chosen is None and labels:
-            chosen = labels[0][1]
-        cache[key] = chosen
-        return chosen
+        return of(ox.NamedNode(str(node)) if isinstance(node, rdflib.URIRef) else ox.BlankNode(str(node)))
 
     return label_of
 

@@ -36,6 +36,7 @@ from pathlib import Path
 import markupsafe
 import pyoxigraph as ox
 
+from ..rdf.labels import ClassTree, pick
 from ..rdf.vocab import OWL, RDF, RDFS, SKOS, XSD, configured_base
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -167,7 +168,6 @@ def _n(iri: str) -> ox.NamedNode:
 TYPE = _n(RDF + "type")
 LABEL = _n(RDFS + "label")
 COMMENT = _n(RDFS + "comment")
-SUBCLASS = _n(RDFS + "subClassOf")
 PREF_LABEL = _n(SKOS + "prefLabel")
 ALT_LABEL = _n(SKOS + "altLabel")
 DEFINITION = _n(SKOS + "definition")
@@ -330,13 +330,10 @@ class SiteData:
     def _find_label(self, node) -> str:
         if isinstance(node, ox.Literal):
             return node.value
-        candidates = [o for p, o in self.out(node) if p in (LABEL, PREF_LABEL) and isinstance(o, ox.Literal)]
-        for wanted in (self.lang, ""):
-            for literal in candidates:
-                if (literal.language or "") == wanted:
-                    return literal.value
-        if candidates:
-            return candidates[0].value
+        # out() is sorted by predicate (rdfs:label before skos:prefLabel), language and text
+        found = pick([o for p, o in self.out(node) if p in (LABEL, PREF_LABEL)], (self.lang, ""))
+        if found is not None:
+            return found
         if isinstance(node, ox.BlankNode):
             return f"_:{node.value}"
         return self.short(node.value)
@@ -364,27 +361,9 @@ class SiteData:
     # -- classes ----------------------------------------------------------------------------
 
     @cached_property
-    def superclasses(self) -> dict[ox.NamedNode, set[ox.NamedNode]]:
+    def superclasses(self) -> dict[ox.NamedNode, frozenset[ox.NamedNode]]:
         """Each class's superclasses (transitively, itself included), from rdfs:subClassOf."""
-        direct: dict = {}
-        for q in self.ox.quads_for_pattern(None, SUBCLASS, None, None):
-            if isinstance(q.subject, ox.NamedNode) and isinstance(q.object, ox.NamedNode):
-                direct.setdefault(q.subject, set()).add(q.object)
-        closure: dict = {}
-
-        def up(cls, seen):
-            if cls in closure:
-                return closure[cls]
-            result = {cls}
-            for parent in direct.get(cls, ()):
-                if parent not in seen:
-                    result |= up(parent, seen | {parent})
-            closure[cls] = result
-            return result
-
-        for cls in list(direct):
-            up(cls, {cls})
-        return closure
+        return ClassTree(self.ox).every_superclass()
 
     def is_a(self, node, class_local: str) -> bool:
         target = self.hgn(class_local)
