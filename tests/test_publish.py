@@ -26,7 +26,7 @@ from rdflib.compare import isomorphic
 
 from heritage_graph.publish import build as publish
 
-from heritage_graph.web import site
+from heritage_graph import web
 from heritage_graph.errors import HeritageGraphError, InputError
 from heritage_graph.rdf.load import load
 from heritage_graph.validate.run import to_rdflib
@@ -262,10 +262,10 @@ def test_manifest_lists_every_file_with_size_and_hash(out, reference):
 
 
 def test_every_typed_resource_has_a_page_and_its_data(out, release):
-    data = site.SiteData(load().store)
+    data = web.SiteData(load().store)
     assert release[1].resources == len(data.data_typed) > 0
     for node in data.data_typed:
-        stem = out / site.doc_path(node.value, suffix="")
+        stem = out / web.doc_path(node.value, suffix="")
         for suffix in (".html",) + publish.RESOURCE_FORMATS:
             assert stem.with_name(stem.name + suffix).is_file(), f"{node.value}{suffix}"
 
@@ -419,7 +419,7 @@ def test_json_ld_written_as_text_is_what_json_dumps_writes(bundled_dataset):
     mostly JSON-LD and HTML); it is the text json.dumps(indent=1) gives for the same node objects."""
     import pyoxigraph as ox
 
-    data = site.SiteData(bundled_dataset.store, base=DEFAULT_BASE).preload()
+    data = web.SiteData(bundled_dataset.store, base=DEFAULT_BASE).preload()
     prefixes = publish._prefixes(bundled_dataset.store, DEFAULT_BASE)
     context = publish.JsonLdContext.from_store(bundled_dataset.store, DEFAULT_BASE, prefixes)
     subjects = data.every_subject()
@@ -443,28 +443,28 @@ def test_json_ld_written_as_text_is_what_json_dumps_writes(bundled_dataset):
 
 def test_doc_path_and_iri_for_doc_are_inverse():
     iri = DEFAULT_BASE + "id/site/spassk-memorial-cemetery"
-    path = site.doc_path(iri, base=DEFAULT_BASE)
+    path = web.doc_path(iri, base=DEFAULT_BASE)
     assert path == "doc/site/spassk-memorial-cemetery.html"
-    assert site.iri_for_doc(path, base=DEFAULT_BASE) == iri
-    assert site.iri_for_doc("/" + path.replace(".html", ".jsonld"), base=DEFAULT_BASE) == iri
-    assert site.doc_path("https://example.org/x", base=DEFAULT_BASE) is None
-    assert site.doc_path(DEFAULT_BASE + "id/camp/../../etc", base=DEFAULT_BASE) is None
+    assert web.iri_for_doc(path, base=DEFAULT_BASE) == iri
+    assert web.iri_for_doc("/" + path.replace(".html", ".jsonld"), base=DEFAULT_BASE) == iri
+    assert web.doc_path("https://example.org/x", base=DEFAULT_BASE) is None
+    assert web.doc_path(DEFAULT_BASE + "id/camp/../../etc", base=DEFAULT_BASE) is None
     with pytest.raises(ValueError):
-        site.iri_for_doc("doc/../secret.html", base=DEFAULT_BASE)
-    assert site.iri_for_class_page("class/Camp.html", base=DEFAULT_BASE) == HG + "Camp"
-    assert site.class_path(HG + "Camp", base=DEFAULT_BASE) == "class/Camp.html"
+        web.iri_for_doc("doc/../secret.html", base=DEFAULT_BASE)
+    assert web.iri_for_class_page("class/Camp.html", base=DEFAULT_BASE) == HG + "Camp"
+    assert web.class_path(HG + "Camp", base=DEFAULT_BASE) == "class/Camp.html"
 
 
 def test_live_rendering_uses_absolute_links(bundled_dataset):
-    html = site.render_resource(bundled_dataset.store, DEFAULT_BASE + "id/camp/karlag", root="/", base=DEFAULT_BASE)
+    html = web.render_resource(bundled_dataset.store, DEFAULT_BASE + "id/camp/karlag", root="/", base=DEFAULT_BASE)
     assert 'href="/doc/place/dolinka.html"' in html and 'href="/assets/site.css"' in html
-    assert site.render_resource(bundled_dataset.store, DEFAULT_BASE + "id/camp/nowhere", base=DEFAULT_BASE) is None
-    assert site.render_query(bundled_dataset.store, "no-such-query") is None
-    assert "Karlag" in site.render_class(bundled_dataset.store, HG + "CampSystem", base=DEFAULT_BASE)
-    assert "prisoner-shares" in site.render_queries(bundled_dataset.store)
-    home = site.render_home(bundled_dataset.store, base=DEFAULT_BASE)
+    assert web.render_resource(bundled_dataset.store, DEFAULT_BASE + "id/camp/nowhere", base=DEFAULT_BASE) is None
+    assert web.render_query(bundled_dataset.store, "no-such-query") is None
+    assert "Karlag" in web.render_class(bundled_dataset.store, HG + "CampSystem", base=DEFAULT_BASE)
+    assert "prisoner-shares" in web.render_queries(bundled_dataset.store)
+    home = web.render_home(bundled_dataset.store, base=DEFAULT_BASE)
     assert 'href="/queries/prisoner-shares.html"' in home
-    page = site.render_query(bundled_dataset.store, "prisoner-shares", values={"camp": "camp:steplag"})
+    page = web.render_query(bundled_dataset.store, "prisoner-shares", values={"camp": "camp:steplag"})
     assert ">Steplag<" in page and ">Karlag<" not in page.split('<table class="result">', 1)[1]
 
 
@@ -678,15 +678,15 @@ def described_graph(store, iri: str) -> rdflib.Graph:
 
 def test_every_generated_person_has_a_page_and_documents_that_read_back(register_release):
     out, result, dataset, _paths = register_release
-    data = site.SiteData(dataset.store)
+    data = web.SiteData(dataset.store)
     persons = [n for n in data.data_typed if n.value.startswith(DEFAULT_BASE + "id/person/synthetic-")]
     assert len(persons) == 300
     assert result.resources == len(data.data_typed)
     formats = {".ttl": "turtle", ".nt": "nt", ".rdf": "xml"}
     for person in persons:
-        stem = out / site.doc_path(person.value, suffix="")
+        stem = out / web.doc_path(person.value, suffix="")
         html = Path(f"{stem}.html").read_text(encoding="utf-8")
-        labels = {o.language: o.value for p, o in data.out(person) if p == site.LABEL}
+        labels = {o.language: o.value for p, o in data.out(person) if p == web.LABEL}
         assert set(labels) == {"en", "lt", "ru"}
         for lang, text in labels.items():
             assert f"<td lang=\"{lang}\">{escape(text)}</td>" in html, (person.value, lang)
@@ -699,7 +699,7 @@ def test_every_generated_person_has_a_page_and_documents_that_read_back(register
             assert isomorphic(parsed, expected), f"{person.value}{suffix}"
     # JSON-LD expands (pyld, against the release's context) to the same statements: a sample
     for person in persons[::30]:
-        stem = out / site.doc_path(person.value, suffix="")
+        stem = out / web.doc_path(person.value, suffix="")
         expanded = rdflib.Graph()
         for graph in pyld_quads(Path(f"{stem}.jsonld")).graphs():
             expanded += graph
@@ -708,11 +708,11 @@ def test_every_generated_person_has_a_page_and_documents_that_read_back(register
 
 def test_generated_events_have_pages_with_their_camp_on_a_map(register_release):
     out, _result, dataset, _paths = register_release
-    data = site.SiteData(dataset.store)
+    data = web.SiteData(dataset.store)
     events = [n for n in data.data_typed if n.value.startswith(DEFAULT_BASE + "id/event/synthetic-")]
     assert len(events) == 600  # an imprisonment, and a release or a death, per person
     for event in events[:40]:
-        stem = out / site.doc_path(event.value, suffix="")
+        stem = out / web.doc_path(event.value, suffix="")
         html = Path(f"{stem}.html").read_text(encoding="utf-8")
         assert '<svg xmlns="http://www.w3.org/2000/svg" class="map"' in html
         assert 'href="../../doc/person/synthetic-' in html

@@ -44,7 +44,7 @@ import pyoxigraph as ox
 
 from .. import __version__
 from ..util import resources
-from ..web import site
+from .. import web
 from ..util.atomic import recover_folder, staging_folder, swap_folder
 from ..errors import HeritageGraphError, InputError
 from ..rdf.labels import pick
@@ -242,7 +242,7 @@ class _Build:
     date: str
     version: str
     progress: Progress
-    data: site.SiteData
+    data: web.SiteData
     prefixes: dict[str, str]
     context: JsonLdContext
     stats: GraphStats | None = None
@@ -368,7 +368,7 @@ def build(
     frozen = False
     try:
         _readable(staging)
-        data = site.SiteData(dataset.store, base=base)
+        data = web.SiteData(dataset.store, base=base)
         prefixes = _prefixes(dataset.store, base)
         ctx = _Build(staging=staging, dataset=dataset, base=base, date=release_date, version=__version__,
                      progress=report, data=data, prefixes=prefixes,
@@ -488,7 +488,7 @@ def _prefixes(store, base: str) -> dict[str, str]:
     kinds = set()
     space = base + "id/"
     for quad in store.ox.quads_for_pattern(None, ox.NamedNode(RDF + "type"), None, None):
-        parts = site.split_iri(quad.subject.value, base=base) if isinstance(quad.subject, ox.NamedNode) else None
+        parts = web.split_iri(quad.subject.value, base=base) if isinstance(quad.subject, ox.NamedNode) else None
         if parts:
             kinds.add(parts[0])
     for kind in sorted(kinds):
@@ -873,9 +873,9 @@ class GraphStats:
     same_as: dict[str, int]  # owl:sameAs links by the start of their target IRI
 
     @classmethod
-    def of(cls, data: site.SiteData, base: str, targets: Iterable[str] = ()) -> GraphStats:
+    def of(cls, data: web.SiteData, base: str, targets: Iterable[str] = ()) -> GraphStats:
         space = base + "id/"
-        rdf_type, same_as = site.TYPE, site.SAME_AS
+        rdf_type, same_as = web.TYPE, web.SAME_AS
         targets = tuple(targets)
         triples = entities = subjects = 0
         objects: set = set()
@@ -907,7 +907,7 @@ class GraphStats:
 
 
 def _read_graph(ctx: _Build) -> None:
-    """The whole graph into memory once (:meth:`site.SiteData.preload`), its counts, and what every
+    """The whole graph into memory once (:meth:`web.SiteData.preload`), its counts, and what every
     page reads: the classes, the resources with a page, the coordinates.
 
     The millions of objects read are then frozen (:func:`gc.freeze`, undone at the end of the
@@ -920,8 +920,8 @@ def _read_graph(ctx: _Build) -> None:
         data = ctx.data.preload()
         ctx.stats = GraphStats.of(data, ctx.base, (WIKIDATA, GEONAMES))
         data.typed, data.data_typed, data.superclasses, data.class_counts, data.points  # noqa: B018 - computed now
-        data.instances(site.TYPE)
-        site.ontology_graphs()
+        data.instances(web.TYPE)
+        web.ontology_graphs()
     finally:
         gc.freeze()
         if enabled:
@@ -1322,7 +1322,7 @@ def _write_ontology(ctx: _Build) -> None:
             quads = ctx.store.ox.quads_for_pattern(None, None, None, _n(graph_iri(path)))
             ctx.write(f"ontology/{path.name}", ox.serialize([q.triple for q in quads], format=ox.RdfFormat.TURTLE,
                                                             prefixes=ctx.prefixes))
-    ctx.write("ontology/reference.html", site.render_ontology_reference(ctx.store, root="../", data=ctx.data))
+    ctx.write("ontology/reference.html", web.render_ontology_reference(ctx.store, root="../", data=ctx.data))
     html = None
     try:
         pylode = _import_pylode()
@@ -1338,7 +1338,7 @@ def _write_ontology(ctx: _Build) -> None:
                             "ontology/index.html is the project's own reference page instead")
         notice = ("pyLODE, which writes the full ontology documentation, failed on this build "
                   f"({type(exc).__name__}); this is the project's own reference page instead.")
-        ctx.write("ontology/index.html", site.render_ontology_reference(ctx.store, root="../", data=ctx.data,
+        ctx.write("ontology/index.html", web.render_ontology_reference(ctx.store, root="../", data=ctx.data,
                                                                         notice=notice))
         return
     back = ('<p style="margin:0.5em 1em"><a href="../index.html">Heritage graph</a> · '
@@ -1348,12 +1348,12 @@ def _write_ontology(ctx: _Build) -> None:
     ctx.write("ontology/index.html", html)
 
 
-def resource_triples(data: site.SiteData, node) -> list[ox.Triple]:
+def resource_triples(data: web.SiteData, node) -> list[ox.Triple]:
     """A resource's description: its statements, and those of the blank nodes it leads to."""
     return [ox.Triple(s, p, o) for s, pairs in described(data, node).items() for p, o in pairs]
 
 
-def described(data: site.SiteData, node) -> dict:
+def described(data: web.SiteData, node) -> dict:
     """:func:`resource_triples` grouped by subject: ``{subject: [(predicate, object), ...]}``."""
     found = {}
     frontier = [node]
@@ -1408,7 +1408,7 @@ class _PrefixFinder:
 
 def _write_resource(ctx: _Build, node, finder: _PrefixFinder) -> bool:
     """One resource's page and its description as Turtle, N-Triples, RDF/XML and JSON-LD."""
-    html = site.resource_html(ctx.data, node, "../../")
+    html = web.resource_html(ctx.data, node, "../../")
     if html is None:
         return False
     stem = ctx.data.doc_path(node.value)[: -len(".html")]
@@ -1578,19 +1578,19 @@ class _Pages:
 def _write_resources(ctx: _Build, pages: _Pages | None = None) -> None:
     """doc/{kind}/{slug}.html, .ttl, .jsonld, .nt, .rdf for every resource typed in the data."""
     (pages or _Pages(ctx)).finish()
-    for relative, source in site.ASSETS.items():
+    for relative, source in web.ASSETS.items():
         ctx.write(relative, source.read_bytes())
 
 
 def _write_classes(ctx: _Build) -> None:
     """class/index.html and class/{Class}.html for every class with resources."""
-    ctx.write("class/index.html", site.render_classes(ctx.store, root="../", data=ctx.data))
+    ctx.write("class/index.html", web.render_classes(ctx.store, root="../", data=ctx.data))
     classes = sorted(ctx.data.class_counts, key=lambda c: c.value)
     for i, cls in enumerate(classes):
         ctx.progress("class pages", i, len(classes))
-        html = site.render_class(ctx.store, cls.value, root="../", data=ctx.data)
+        html = web.render_class(ctx.store, cls.value, root="../", data=ctx.data)
         if html is not None:
-            ctx.write(site.class_path(cls.value, base=ctx.base), html)
+            ctx.write(web.class_path(cls.value, base=ctx.base), html)
     ctx.progress("class pages", len(classes), len(classes))
 
 
@@ -1607,7 +1607,7 @@ class _KeptResults:
         self.store = store
         self.limit = limit
         self.last: bytes | None = None
-        self.shape: site.ResultShape | None = None
+        self.shape: web.ResultShape | None = None
 
     def query(self, sparql: str, **options):
         self.last = self.shape = None
@@ -1627,7 +1627,7 @@ class _KeptResults:
         return getattr(self.store, name)
 
 
-def _result_shape(answer: bytes) -> site.ResultShape:
+def _result_shape(answer: bytes) -> web.ResultShape:
     """How many solutions a SPARQL JSON answer holds, and which variables are numbers in all of them."""
     solutions = ox.parse_query_results(answer, format=ox.QueryResultsFormat.JSON)
     variables = [v.value for v in solutions.variables]
@@ -1642,11 +1642,11 @@ def _result_shape(answer: bytes) -> site.ResultShape:
                 term = solution[name]
                 if term is None:
                     still.append(name)
-                elif type(term) is ox.Literal and term.datatype.value in site.NUMERIC_DATATYPES:
+                elif type(term) is ox.Literal and term.datatype.value in web.NUMERIC_DATATYPES:
                     bound.add(name)
                     still.append(name)
             numbers = still
-    return site.ResultShape(total, {v: v in bound and v in numbers for v in variables})
+    return web.ResultShape(total, {v: v in bound and v in numbers for v in variables})
 
 
 def _first_solutions(answer: bytes, count: int) -> bytes | None:
@@ -1677,11 +1677,11 @@ def _write_queries(ctx: _Build) -> None:
     from ..queries.results import render
     from ..rdf.store import OxigraphStore
 
-    ctx.write("queries/index.html", site.render_queries(ctx.store, root="../"))
+    ctx.write("queries/index.html", web.render_queries(ctx.store, root="../"))
     store, kept = ctx.store, None
     if isinstance(store, OxigraphStore):
         store = copy.copy(store)
-        store.ox = kept = _KeptResults(ctx.store.ox, site.RESULT_LIMIT)
+        store.ox = kept = _KeptResults(ctx.store.ox, web.RESULT_LIMIT)
     catalogue = q.catalogue()
     for i, (name, stored) in enumerate(catalogue.items()):
         ctx.progress("query pages", i, len(catalogue))
@@ -1689,10 +1689,10 @@ def _write_queries(ctx: _Build) -> None:
             kept.last = kept.shape = None
         # the chart draws every row of its query: that one is read whole
         run_on = ctx.store if name == CHART_QUERY else store
-        result, error = site.query_result(run_on, stored, federated=False)
+        result, error = web.query_result(run_on, stored, federated=False)
         answer = kept.last if kept is not None and run_on is store else None
         shape = kept.shape if answer is not None else None
-        if error and not site.is_federated(stored):
+        if error and not web.is_federated(stored):
             ctx.warnings.append(f"stored query {name}: {error}")
         if result is not None and result.kind == "select":
             if answer is not None:  # Oxigraph's own W3C writers
@@ -1702,12 +1702,12 @@ def _write_queries(ctx: _Build) -> None:
             else:
                 ctx.write(f"queries/{name}.csv", render(result, "csv"))
                 ctx.write(f"queries/{name}.json", render(result, "json"))
-        html = site.render_query(ctx.store, name, root="../", data=ctx.data, result=result, error=error, shape=shape)
+        html = web.render_query(ctx.store, name, root="../", data=ctx.data, result=result, error=error, shape=shape)
         ctx.write(f"queries/{name}.html", html)
         if name == CHART_QUERY and result is not None:
             ctx.write("charts/prisoner-shares.svg",
-                      site.chart_svg(ctx.store, root="../", data=ctx.data, result=result, standalone=True))
-            ctx.chart = site.chart_svg(ctx.store, root="", data=ctx.data, result=result)
+                      web.chart_svg(ctx.store, root="../", data=ctx.data, result=result, standalone=True))
+            ctx.chart = web.chart_svg(ctx.store, root="", data=ctx.data, result=result)
     ctx.progress("query pages", len(catalogue), len(catalogue))
 
 
@@ -1728,7 +1728,7 @@ def _write_home(ctx: _Build) -> None:
     ]
     stats = {"triples": ctx.stats.triples, "resources": len(ctx.data.data_typed), "version": ctx.version,
              "date": ctx.date}
-    html = site.render_home(ctx.store, root="", data=ctx.data, downloads=downloads, stats=stats,
+    html = web.render_home(ctx.store, root="", data=ctx.data, downloads=downloads, stats=stats,
                             chart=ctx.chart or "")
     ctx.write("index.html", html)
 

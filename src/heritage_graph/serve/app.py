@@ -628,14 +628,14 @@ def prefixes_for(base: str) -> dict[str, str]:
 
 
 def _site():
-    """:mod:`heritage_graph.site` if it is there (it renders the pages), else None."""
+    """:mod:`heritage_graph.web` if it is there (it renders the pages), else None."""
     try:
-        from ..web import site
+        from .. import web
     except ModuleNotFoundError as exc:
-        if exc.name == "heritage_graph.web.site":
+        if exc.name == "heritage_graph.web":
             return None
         raise
-    return site
+    return web
 
 
 def fallback_resource_html(store: OxigraphStore, iri: str, triples: list[ox.Triple]) -> str:
