@@ -14,8 +14,10 @@ import pytest
 
 from heritage_graph.validate import fast as shacl
 from heritage_graph.errors import InputError
-from heritage_graph.rdf.load import load, subject_line
-from heritage_graph.validate.run import DEFINED_ONCE, _display_path, _term, load_shapes, validate
+from heritage_graph.rdf.lines import LineIndex, lines_and_prefixes, subject_line
+from heritage_graph.rdf.load import load
+from heritage_graph.validate.findings import DEFINED_ONCE, display_path, show_term
+from heritage_graph.validate.run import load_shapes, validate
 
 from .conftest import TESTS
 
@@ -126,13 +128,13 @@ def test_findings_name_the_file_and_line_of_where_defined(register):
     dataset, _summary = register
     report = validate(dataset=dataset)
     checked = 0
-    for result in report.results[::3]:  # load.subject_line reads the file from the top each time
+    for result in report.results[::3]:  # lines.subject_line reads the file from the top each time
         focus = result.focus
         if not hasattr(focus, "toPython") or not str(focus).startswith("http"):
             continue
         path, line = dataset.where_defined(str(focus))
-        finding = next(f for f in report.findings if f.focus == _term(focus))
-        assert (finding.file, finding.line) == (_display_path(path), line)
+        finding = next(f for f in report.findings if f.focus == show_term(focus))
+        assert (finding.file, finding.line) == (display_path(path), line)
         checked += 1
     assert checked > 100
 
@@ -245,7 +247,7 @@ def test_lateral_rewrite_keeps_every_query_answer():
     for shape in engine.shapes.values():
         queries = list(shape.sparql_targets)
         for c in shape.constraints:
-            queries.extend(shacl._prefix(p.prefixes, p.select) for p in getattr(c, "parts", []))
+            queries.extend(shacl.with_prefixes(p.prefixes, p.select) for p in getattr(c, "parts", []))
         for query in queries:
             original = _without_lateral(query)
             if original == query:
@@ -363,20 +365,17 @@ def test_every_supported_component_is_exercised_by_the_random_shapes(tmp_path):
     assert kinds >= {"ClassConstraint", "DatatypeConstraint", "NodeKindConstraint", "InConstraint",
                      "PatternConstraint", "LanguageInConstraint", "RangeConstraint", "LengthConstraint",
                      "LogicalConstraint", "CountConstraint", "UniqueLangConstraint",
-                     "LessThanOrEqualsConstraint", "PropertyConstraint", "QualifiedConstraint", "_Several"}
+                     "LessThanOrEqualsConstraint", "PropertyConstraint", "QualifiedConstraint", "SparqlConstraints"}
 
 
 def test_subject_line_index_agrees_with_load(register):
-    """The locator's index gives load.subject_line's answer for every person of the register."""
-    from heritage_graph.rdf.load import _ends_term
-    from heritage_graph.validate.run import _LineIndex, _lines_and_prefixes
-
+    """The locator's index gives lines.subject_line's answer for every person of the register."""
     dataset, _summary = register
     path = dataset.files[-1].path
-    index = _LineIndex(*_lines_and_prefixes(path))
+    index = LineIndex(*lines_and_prefixes(path))
     iris = [f"https://w3id.org/heritage-graph/id/person/synthetic-{n:06d}" for n in range(1, 4001, 97)]
     for iri in iris:
-        assert index.subject_line(iri, _ends_term) == subject_line(path, iri), iri
+        assert index.subject_line(iri) == subject_line(path, iri), iri
 
 
 # Random claims, memorials and dates against the project's own shapes ----------------------------
@@ -473,4 +472,4 @@ def test_a_triple_in_two_files_counts_once(write):
     # sh:maxCount 1 holds: each value is there twice, but once; what the report has is that each
     # resource is defined in both files
     assert [f for f in fast.violations if f.shape != DEFINED_ONCE] == []
-    assert fast.violations and {f.file for f in fast.violations} == {_display_path(second)}
+    assert fast.violations and {f.file for f in fast.violations} == {display_path(second)}
