@@ -16,9 +16,10 @@ from pathlib import Path
 import pyoxigraph as ox
 import rdflib
 
+from ..rdf import labels
 from ..rdf.lines import Locator
 from ..rdf.load import Dataset
-from ..rdf.vocab import RDFS, SH, shorten
+from ..rdf.vocab import SH, shorten
 
 SEVERITIES = {SH + "Violation": "Violation", SH + "Warning": "Warning", SH + "Info": "Info"}
 
@@ -112,31 +113,14 @@ def _defined_twice(dataset: Dataset) -> list[Finding]:
 
 
 def labeller(store: ox.Store):
-    """The label a report shows for a resource: English, else without a language, else any (the least)."""
-    label = ox.NamedNode(RDFS + "label")
-    cache: dict = {}
+    """The label a report shows for a resource (rdflib term), by the one rule of
+    :mod:`heritage_graph.rdf.labels`: English, else without a language, else the least."""
+    of = labels.labeller(store)
 
     def label_of(node) -> str | None:
         if not isinstance(node, (rdflib.URIRef, rdflib.BNode)):
             return None
-        key = str(node)
-        if key in cache:
-            return cache[key]
-        subject = ox.NamedNode(key) if isinstance(node, rdflib.URIRef) else ox.BlankNode(key)
-        labels = sorted({(q.object.language or "", q.object.value) for q in
-                         store.quads_for_pattern(subject, label, None, None) if isinstance(q.object, ox.Literal)})
-        chosen = None
-        for wanted in ("en", ""):
-            for language, text in labels:
-                if language == wanted:
-                    chosen = text
-                    break
-            if chosen is not None:
-                break
-        if chosen is None and labels:
-            chosen = labels[0][1]
-        cache[key] = chosen
-        return chosen
+        return of(ox.NamedNode(str(node)) if isinstance(node, rdflib.URIRef) else ox.BlankNode(str(node)))
 
     return label_of
 

@@ -33,6 +33,7 @@ from ..rdf.load import Dataset, expand, load, parse_file
 from ..util import resources
 from ..util.progress import progress
 from . import fast as shacl
+from .fast.shapes import services_of, shape_name, sparql_texts
 from .findings import display_path, findings
 from .pyshacl_engine import run_pyshacl
 from .report import Report
@@ -83,8 +84,25 @@ def _quiet_rdflib():
         logger.setLevel(level)
 
 
+def refuse_services(shapes_graph) -> None:
+    """Refuse shapes whose SPARQL calls another endpoint (``SERVICE``), whichever engine runs them:
+    the shapes check the local data only, and a validation sends nothing anywhere. The texts are
+    read by the one SPARQL inspection (:func:`~heritage_graph.validate.fast.shapes.services_of`); a
+    text it cannot read is left to the engines, which refuse it too.
+
+    :raises InputError: a SPARQL text of the shapes names a ``SERVICE``.
+    """
+    for node, text in sparql_texts(shapes_graph):
+        endpoints = services_of(text)
+        if endpoints:
+            holder = next(iter(shapes_graph.subjects(None, node)), node)
+            raise InputError(f"the shapes cannot be used: the SPARQL of {shape_name(shapes_graph, holder)} "
+                             f"calls SERVICE {', '.join(endpoints)}; shapes check the local data only")
+
+
 def _validate(dataset: Dataset, shapes, engine: str) -> Report:
     shapes_graph = load_shapes(shapes)
+    refuse_services(shapes_graph)
     notes: list[str] = []
     results_graph = None
     graph_factory = None

@@ -12,9 +12,9 @@ from rdflib import Literal
 
 from .constraints import (CountConstraint, LessThanOrEqualsConstraint, PropertyConstraint,
                           QualifiedConstraint, UniqueLangConstraint)
-from .rewrite import lateral_paths
+from .rewrite import lateral_paths, with_prefixes
 from .scope import Unsupported
-from .shapes import Shape, find_shapes, read_prefixes, read_shape, read_targets, shape_name
+from .shapes import Shape, find_shapes, read_prefixes, read_shape, read_targets, services_of, shape_name
 from .sparql import SparqlConstraint, SparqlConstraints
 from .terms import RDF_TYPE, SH
 from .values import (ClassConstraint, DatatypeConstraint, InConstraint, LanguageInConstraint, LengthConstraint,
@@ -212,8 +212,13 @@ def _read_sparql(sg, shape, fail):
         if re.search(r"\b(LIMIT|OFFSET|COUNT|SUM|AVG|MIN|MAX|GROUP_CONCAT|SAMPLE)\b", text, flags=re.IGNORECASE):
             # the store repeats a triple found in two files; these would count it twice
             raise Unsupported("a SPARQL constraint with aggregates, LIMIT or OFFSET")
+        prefixes = read_prefixes(sg, s, fail)
+        endpoints = services_of(with_prefixes(prefixes, text))
+        if endpoints is None or endpoints:
+            raise Unsupported("a SPARQL constraint with SERVICE" if endpoints else
+                              "a SPARQL constraint that cannot be read")
         messages = set(sg.objects(s, SH.message))
-        constraints.append(SparqlConstraint(s, lateral_paths(text), read_prefixes(sg, s, fail), messages))
+        constraints.append(SparqlConstraint(s, lateral_paths(text), prefixes, messages))
     return SparqlConstraints(constraints)
 
 

@@ -1,5 +1,6 @@
 """The data graph as the fast engine reads it: the Oxigraph store, all its graphs as one, through
-rdflib terms (SELECT queries, the values of a property, the subclasses of a class)."""
+rdflib terms (SELECT queries, the values of a property, the subclasses of a class, read
+through the one class closure, :class:`~heritage_graph.rdf.labels.ClassTree`)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ import pyoxigraph as ox
 from rdflib import BNode, Literal
 
 from ...rdf.convert import Terms
+from ...rdf.labels import ClassTree
 from .scope import Fallback
-from .terms import RDF_TYPE, RDFS_SUBCLASSOF
+from .terms import RDF_TYPE
 
 
 class Data:
@@ -19,6 +21,7 @@ class Data:
         self.terms = Terms()
         self._objects: dict = {}
         self._classes: dict = {}
+        self._tree: ClassTree | None = None
         self.queries = 0
 
     def select(self, sparql: str) -> tuple[list[str], list[tuple]]:
@@ -28,6 +31,8 @@ class Data:
             solutions = self.store.query(sparql, use_default_graph_as_union=True)
         except (SyntaxError, OSError, ValueError, RuntimeError) as exc:
             raise Fallback(f"the query cannot run on the store ({exc})") from exc
+        if not isinstance(solutions, ox.QuerySolutions):  # the store read an ASK, CONSTRUCT or DESCRIBE
+            raise Fallback("a SPARQL query of the shapes that is not a SELECT")
         names = [v.value for v in solutions.variables]
         return names, [tuple(solution[n] for n in names) for solution in solutions]
 
@@ -58,19 +63,10 @@ class Data:
         """Every class that is ``cls`` or a subclass of it (``rdfs:subClassOf*``)."""
         found = self._classes.get(cls)
         if found is None:
-            subclass_of = ox.NamedNode(str(RDFS_SUBCLASSOF))
-            seen = {cls}
-            todo = [cls]
-            while todo:
-                current = todo.pop()
-                if isinstance(current, Literal):
-                    continue
-                for q in self.store.quads_for_pattern(None, subclass_of, self.terms.ox(current), None):
-                    sub = self.terms.rdf(q.subject)
-                    if sub not in seen:
-                        seen.add(sub)
-                        todo.append(sub)
-            found = self._classes[cls] = frozenset(seen)
+            if self._tree is None:
+                self._tree = ClassTree(self.store, blank_nodes=True)
+            rdf = self.terms.rdf
+            found = self._classes[cls] = frozenset(rdf(c) for c in self._tree.subclasses(self.terms.ox(cls)))
         return found
 
     def is_instance(self, node, cls) -> bool:

@@ -1,6 +1,13 @@
 """The text of the shapes' SPARQL, rewritten to run on the store: prefixes declared, ``$PATH``
 replaced by the property, the focus nodes joined at the start of the WHERE clause, and paths that
-may be zero-length joined LATERAL to what binds their subject (:func:`lateral_paths`)."""
+may be zero-length joined LATERAL to what binds their subject (:func:`lateral_paths`).
+
+These are rewrites of text, not decisions about a query: what a query is (whether it calls a
+``SERVICE``, whether it can be read) is answered by the one SPARQL inspection
+(:func:`.shapes.services_of`), and whether it is a SELECT and which variables it answers with by
+the store that runs it (:meth:`.data.Data.select`). The rewrites place their text by a small lexer
+of their own (strings, IRIs, comments and variable names skipped), not by the parser: the parse
+tree the inspection reads gives no positions in the text."""
 
 from __future__ import annotations
 

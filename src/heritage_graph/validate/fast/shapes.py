@@ -5,12 +5,14 @@ their SPARQL declares. A shape builds its results (:meth:`Shape.result`) with py
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import rdflib
 from rdflib import BNode, Literal, URIRef
 
+from ...errors import QueryError
+from ...queries.sparql import inspect
 from ...rdf.vocab import shorten
 from .data import Data
 from .report import Result
@@ -183,7 +185,41 @@ def read_targets(sg, shape: Shape, fail) -> None:
             fail(node, "an sh:target that is not a SPARQL target with one sh:select")
             continue
         prefixes = read_prefixes(sg, target, fail)
+        endpoints = services_of(with_prefixes(prefixes, str(selects[0])))
+        if endpoints is None or endpoints:
+            fail(node, "a SPARQL target with SERVICE" if endpoints else "a SPARQL target that cannot be read")
+            continue
         shape.sparql_targets.append(with_prefixes(prefixes, lateral_paths(str(selects[0]))))
+
+
+def services_of(query: str) -> tuple[str, ...] | None:
+    """The endpoints of the ``SERVICE`` clauses of ``query`` (prefixes declared), read by the one
+    SPARQL inspection (:func:`heritage_graph.queries.sparql.inspect`); None when it cannot be read.
+
+    A text without the word "service" in any case, and without a codepoint escape (``\\u``,
+    ``\\U``) that might spell it, holds no ``SERVICE`` keyword: it is not parsed (parsing every
+    query of the shapes would cost seconds a validation).
+
+    >>> services_of("SELECT $this WHERE { $this ?p ?o }")
+    ()
+    >>> services_of("SELECT * WHERE { ?s ?p ?o.SERVICE <http://e/q> { ?o ?p ?q } }")
+    ('http://e/q',)
+    """
+    upper = query.upper()  # as the parser compares keywords (so "ſervice" is among them)
+    if "SERVICE" not in upper and "\\U" not in upper:
+        return ()
+    try:
+        return inspect(query).endpoints
+    except QueryError:
+        return None
+
+
+def sparql_texts(sg) -> Iterator[tuple[object, str]]:
+    """Every SPARQL text of the shapes graph (``sh:select``, ``sh:ask``, ``sh:construct``,
+    ``sh:update``) with the prefixes it declares, and the node that holds it."""
+    for predicate in (SH.select, SH.ask, SH.construct, SH.update):
+        for node, text in sg.subject_objects(predicate):
+            yield node, with_prefixes(read_prefixes(sg, node, lambda *_: None), str(text))
 
 
 def read_prefixes(sg, node, fail) -> dict:
