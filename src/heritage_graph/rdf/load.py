@@ -5,7 +5,7 @@ edge (missing, unreadable, empty, wrong encoding, syntax) and adds its triples t
 :class:`~heritage_graph.store.OxigraphStore`, each file in a named graph of its own so that every
 triple can be traced back to the file it came from. Nothing is added unless every file parses.
 
->>> from heritage_graph import resources
+>>> from heritage_graph.util import resources
 >>> dataset = load(resources.ontology_files())
 >>> dataset.store.triple_count() > 100
 True
@@ -16,7 +16,7 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import cached_property
 from pathlib import Path
 from typing import Iterable
 
@@ -24,6 +24,7 @@ import pyoxigraph as ox
 
 from ..util import resources
 from ..errors import InputError, RdfSyntaxError
+from .lines import subject_line
 from .store import OxigraphStore
 from .vocab import DEFAULT_BASE, GRAPH, RDF, configured_base
 
@@ -389,66 +390,6 @@ def _load_direct(store: OxigraphStore, path: Path, bar=None) -> bool:
         store.ox.clear_graph(graph)
         return False
     return True
-
-
-@lru_cache(maxsize=32)
-def _lines_and_prefixes(path: Path, _mtime_ns: int, _size: int) -> tuple[list[str], list[tuple[str, str]]]:
-    """A file's lines and prefix declarations, read once per version of the file.
-
-    A report names the line of every resource it flags; without this, each finding would read and
-    split the whole file again.
-    """
-    text = path.read_text(encoding="utf-8")
-    prefixes = re.findall(r"@?prefix\s+([\w.-]*):\s*<([^>]*)>", text, flags=re.IGNORECASE)
-    return text.splitlines(), prefixes
-
-
-def subject_line(path: Path, iri: str) -> int | None:
-    """The first line of a Turtle/TriG file where ``iri`` stands as the subject of a statement."""
-    try:
-        stat = path.stat()
-        lines, prefixes = _lines_and_prefixes(path, stat.st_mtime_ns, stat.st_size)
-    except (OSError, UnicodeDecodeError):
-        return None
-    forms = [f"<{iri}>"]
-    for prefix, namespace in prefixes:
-        if iri.startswith(namespace) and len(iri) > len(namespace):
-            forms.append(f"{prefix}:{iri[len(namespace):]}")
-    first_use = None
-    for number, line in enumerate(lines, start=1):
-        if "\\" in line:  # a local name written with escapes, such as hgid:claim\/karlag
-            line = _LOCAL_ESCAPE.sub(r"\1", line)
-        stripped = line.lstrip()
-        for form in forms:
-            if stripped.startswith(form) and _ends_term(stripped, len(form)):
-                return number
-            if first_use is None and _contains_term(line, form):
-                first_use = number
-    return first_use
-
-
-#: A reserved character escaped with a backslash in a prefixed name (Turtle's PN_LOCAL_ESC).
-_LOCAL_ESCAPE = re.compile(r"\\([_~.\-!$&'()*+,;=/?#@%])")
-
-
-def _ends_term(text: str, end: int) -> bool:
-    """Whether a term written at ``text[:end]`` ends there (and is not the start of a longer name)."""
-    if end >= len(text):
-        return True
-    following = text[end]
-    if following == ".":
-        return end + 1 >= len(text) or text[end + 1].isspace()
-    return following.isspace() or following in ";,)]"
-
-
-def _contains_term(line: str, form: str) -> bool:
-    start = line.find(form)
-    while start != -1:
-        before_ok = start == 0 or not (line[start - 1].isalnum() or line[start - 1] in "_-:")
-        if before_ok and _ends_term(line, start + len(form)):
-            return True
-        start = line.find(form, start + 1)
-    return False
 
 
 def save_store(paths: Iterable[Path | str] | None, target: Path | str, *, base: str | None = None) -> Dataset:

@@ -1,0 +1,88 @@
+"""The data graph as the fast engine reads it: the Oxigraph store, all its graphs as one, through
+rdflib terms (SELECT queries, the values of a property, the subclasses of a class, read
+through the one class closure, :class:`~heritage_graph.rdf.labels.ClassTree`)."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+from rdflib import BNode, Literal
+
+from ...rdf.convert import Terms
+from ...rdf.labels import ClassTree
+from .scope import Fallback
+from .terms import RDF_TYPE
+
+
+class Data:
+    """The data graph: the union of the store's graphs, each triple counted once."""
+
+    def __init__(self, store: ox.Store):
+        self.store = store
+        self.terms = Terms()
+        self._objects: dict = {}
+        self._classes: dict = {}
+        self._tree: ClassTree | None = None
+        self.queries = 0
+
+    def select(self, sparql: str) -> tuple[list[str], list[tuple]]:
+        """Run a SELECT on the union of the graphs; rows of Oxigraph terms (``None`` when unbound)."""
+        self.queries += 1
+        try:
+            solutions = self.store.query(sparql, use_default_graph_as_union=True)
+        except (SyntaxError, OSError, ValueError, RuntimeError) as exc:
+            raise Fallback(f"the query cannot run on the store ({exc})") from exc
+        if not isinstance(solutions, ox.QuerySolutions):  # the store read an ASK, CONSTRUCT or DESCRIBE
+            raise Fallback("a SPARQL query of the shapes that is not a SELECT")
+        names = [v.value for v in solutions.variables]
+        return names, [tuple(solution[n] for n in names) for solution in solutions]
+
+    def column(self, sparql: str) -> list:
+        """The first column of a SELECT's rows, as rdflib terms."""
+        _names, rows = self.select(sparql)
+        rdf = self.terms.rdf
+        return [rdf(row[0]) for row in rows if row[0] is not None]
+
+    def objects(self, subject, predicate) -> set:
+        """The values of ``predicate`` on ``subject`` (rdflib terms), as a set like rdflib's graph."""
+        key = (subject, predicate)
+        found = self._objects.get(key)
+        if found is not None:
+            return found
+        if isinstance(subject, Literal):
+            found = set()
+        else:
+            rdf = self.terms.rdf
+            found = {rdf(q.object) for q in self.store.quads_for_pattern(
+                self.terms.ox(subject), ox.NamedNode(str(predicate)), None, None)}
+        if len(self._objects) > 200_000:
+            self._objects.clear()
+        self._objects[key] = found
+        return found
+
+    def subclasses(self, cls) -> frozenset:
+        """Every class that is ``cls`` or a subclass of it (``rdfs:subClassOf*``)."""
+        found = self._classes.get(cls)
+        if found is None:
+            if self._tree is None:
+                self._tree = ClassTree(self.store, blank_nodes=True)
+            rdf = self.terms.rdf
+            found = self._classes[cls] = frozenset(rdf(c) for c in self._tree.subclasses(self.terms.ox(cls)))
+        return found
+
+    def is_instance(self, node, cls) -> bool:
+        if isinstance(node, Literal):
+            return False
+        closure = self.subclasses(cls)
+        return any(t in closure for t in self.objects(node, RDF_TYPE))
+
+    def describe(self, node, seen=None):
+        """The triples about a blank node and the blank nodes below it (its bounded description)."""
+        seen = seen if seen is not None else set()
+        if node in seen:
+            return
+        seen.add(node)
+        for q in self.store.quads_for_pattern(self.terms.ox(node), None, None, None):
+            o = self.terms.rdf(q.object)
+            yield node, self.terms.rdf(q.predicate), o
+            if isinstance(o, BNode):
+                yield from self.describe(o, seen)

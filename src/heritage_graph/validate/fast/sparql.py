@@ -1,0 +1,110 @@
+"""SHACL-SPARQL constraints (``sh:sparql``): each SELECT runs once for all the focus nodes, joined
+to them through ``$this``, and its rows become results as pySHACL makes them."""
+
+from __future__ import annotations
+
+from rdflib import BNode
+
+from .components import Constraint
+from .rewrite import inject_focus, names_path, substitute_path, with_prefixes
+from .scope import Fallback
+from .terms import SH, sparql_term
+
+
+class SparqlConstraint(Constraint):
+    """sh:sparql: the SELECT query run once for all focus nodes, ``$this`` joined to them."""
+
+    component = SH.SPARQLConstraintComponent
+
+    def __init__(self, node, select, prefixes, messages):
+        self.node = node
+        self.select = select
+        self.prefixes = prefixes
+        self.messages = messages
+
+    def evaluate(self, engine, shape, focus):
+        data = engine.data
+        text = self.select
+        if shape.is_property:
+            text = substitute_path(text, sparql_term(shape.path))
+        elif names_path(text):
+            raise Fallback("$PATH in a node shape's SPARQL constraint")
+        group = focus.group(data)
+        if group is None:
+            raise Fallback("a SPARQL constraint on blank-node focus nodes")
+        if focus.nodes is not None and not focus.nodes:
+            return []
+        query = with_prefixes(self.prefixes, inject_focus(text, group))
+        names, rows = data.select(query)
+        rdf = data.terms.rdf
+        by_focus: dict = {}
+        this_index = names.index("this") if "this" in names else None
+        for row in rows:
+            # the focus node this row belongs to: ?this is projected, or the row came from the join
+            by_focus.setdefault(rdf(row[this_index]) if this_index is not None else None, []).append(row)
+        if this_index is None:
+            # ?this not projected: run per focus node so each row is attributed to its focus
+            return self._per_focus(engine, shape, focus, text)
+        results = []
+        nodes = engine.all_nodes(focus) if focus.nodes is None else focus.nodes
+        for f in nodes:
+            results.extend(self._results(shape, f, names, by_focus.get(f, []), rdf))
+        return results
+
+    def _per_focus(self, engine, shape, focus, text):
+        data = engine.data
+        results = []
+        for f in engine.all_nodes(focus):
+            if isinstance(f, BNode):
+                raise Fallback("a SPARQL constraint on a blank-node focus node")
+            query = with_prefixes(self.prefixes, inject_focus(text, "VALUES ?this { " + sparql_term(data.terms.ox(f)) + " }"))
+            names, rows = data.select(query)
+            results.extend(self._results(shape, f, names, rows, data.terms.rdf))
+        return results
+
+    def _results(self, shape, f, names, rows, rdf):
+        violations = []
+        seen_failure = False
+        for row in rows:
+            var_dict = {n: rdf(t) for n, t in zip(names, row) if t is not None}
+            failure = var_dict.pop("failure", None)
+            if failure is not None:
+                if seen_failure:
+                    continue
+                violations.append((True, var_dict))
+                seen_failure = True
+                continue
+            p = var_dict.pop("path", None)
+            v = var_dict.pop("value", None)
+            t = var_dict.pop("this", None)
+            if p is not None or v is not None or t is not None:
+                if (t, p, v, var_dict) in violations:
+                    continue
+                violations.append((t, p, v, var_dict))
+        result_val = None if shape.is_property else f
+        extra = self.messages or None
+        out = []
+        for item in violations:
+            if item[0] is True:
+                out.append(shape.result(f, self.component, result_val, source_constraint=self.node,
+                                        extra_messages=extra, bound_vars=item[1]))
+                continue
+            t, p, v, var_dict = item
+            if v is None:
+                v = result_val
+            out.append(shape.result(t or f, self.component, v, path=p, source_constraint=self.node,
+                                    extra_messages=extra, bound_vars=(t, p, v, var_dict)))
+        return out
+
+
+class SparqlConstraints(Constraint):
+    component = SH.SPARQLConstraintComponent
+
+    def __init__(self, parts):
+        self.parts = parts
+
+    def evaluate(self, engine, shape, focus):
+        results = []
+        for part in self.parts:
+            results.extend(part.evaluate(engine, shape, focus))
+        return results
