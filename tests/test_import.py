@@ -443,7 +443,7 @@ def test_a_failure_at_the_rename_leaves_the_previous_file(tmp_path, monkeypatch)
     def fail(*args, **kwargs):
         raise OSError(5, "Input/output error")
 
-    monkeypatch.setattr(importer.os, "replace", fail)
+    monkeypatch.setattr(atomic.os, "replace", fail)
     with pytest.raises(OSError):
         importer.import_archive("gulag-map", MINI, tmp_path)
     assert target.read_text(encoding="utf-8") == "# previous\n"
