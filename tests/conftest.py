@@ -38,6 +38,9 @@ TIERS: dict[str, tuple[str, ...]] = {
 #: Single tests that take long (their names, without parameters), by path under tests/.
 SLOW_TESTS: dict[str, set[str]] = {
     "hostile/test_server.py": {"test_on_a_million_triples_an_explosive_query_is_stopped_and_capped_while_others_are_answered"},
+    # the release's dumps read back by the reference libraries (rdflib, PyLD): a minute and more
+    "test_publish.py": {"test_triple_dumps_read_back_with_rdflib", "test_quad_dumps_keep_one_graph_per_file",
+                        "test_jsonld_dump_expands_with_pyld_to_the_same_graph"},
 }
 
 #: Tests that run at a million triples.
