@@ -169,7 +169,7 @@ def step_saved_store(register: Path) -> dict:
     """``heritage-graph load --store`` (with its listings), then every stored query on the saved
     store, on disk, as ``query --store`` and ``serve --store`` answer them."""
     from heritage_graph.queries import catalogue as q
-    from heritage_graph.rdf.load import open_store, save_store
+    from heritage_graph.queries.saved import open_store, save_store
 
     with tempfile.TemporaryDirectory(prefix="hg-bench-store-") as folder:
         started = time.perf_counter()

@@ -1,3 +1,15 @@
+"""Fixtures shared by the tests, the tiers of the suite, and the command that rewrites the golden files.
+
+The tiers (docs/testing.md): ``pytest`` runs everything, as CI does; ``pytest -m "not slow"`` is
+the quick tier. :func:`pytest_collection_modifyitems` marks each test by what it needs, so that no
+test file has to: :data:`TIERS` gives the markers of whole files, :data:`SLOW_TESTS` those of single
+slow tests, and a test named after pySHACL or Virtuoso, or using a Virtuoso fixture, gets that
+marker. Every marker but ``server`` on an in-process test also makes a test ``slow``.
+
+``pytest tests/test_query.py --update-golden`` writes ``tests/golden/NAME.csv`` anew from each
+stored query run on the bundled graph, then runs the tests against them.
+"""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -5,17 +17,92 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from heritage_graph.util import resources
 from heritage_graph.cli import main
+from heritage_graph.queries import catalogue as q
+from heritage_graph.queries.results import to_csv
+from heritage_graph.rdf.load import load
+from heritage_graph.util import resources
 
 TESTS = Path(__file__).resolve().parent
+GOLDEN = TESTS / "golden"
+
+#: The markers of whole test files, by path under tests/.
+TIERS: dict[str, tuple[str, ...]] = {
+    "test_site_browser.py": ("browser", "slow"),
+    "test_static_host.py": ("hosts", "slow"),
+    "test_push.py": ("server", "slow"),
+    "hostile/test_server.py": ("server", "slow"),
+    "hostile/test_faults.py": ("server", "slow"),
+}
+
+#: Single tests that take long (their names, without parameters), by path under tests/.
+SLOW_TESTS: dict[str, set[str]] = {
+    "hostile/test_server.py": {"test_on_a_million_triples_an_explosive_query_is_stopped_and_capped_while_others_are_answered"},
+    # the release's dumps read back by the reference libraries (rdflib, PyLD): a minute and more
+    "test_publish.py": {"test_triple_dumps_read_back_with_rdflib", "test_quad_dumps_keep_one_graph_per_file",
+                        "test_jsonld_dump_expands_with_pyld_to_the_same_graph"},
+}
+
+#: Tests that run at a million triples.
+MILLION_TESTS = SLOW_TESTS["hostile/test_server.py"]
+
+#: Markers that make a test slow wherever it is.
+SLOW_MARKERS = ("browser", "hosts", "virtuoso", "pyshacl", "million")
+
+
+def pytest_addoption(parser):
+    parser.addoption("--update-golden", action="store_true", default=False,
+                     help="Write tests/golden/NAME.csv anew from each stored query on the bundled graph.")
+
+
+def pytest_configure(config):
+    if config.getoption("--update-golden"):
+        update_golden()
+
+
+def update_golden(folder: Path = GOLDEN) -> list[Path]:
+    """Write the expected rows of every stored query on the bundled graph, one CSV per query."""
+    store = load().store
+    written = []
+    for name, stored in sorted(q.catalogue().items()):
+        path = folder / f"{name}.csv"
+        path.write_bytes(to_csv(q.run(stored, store)).encode("utf-8"))
+        written.append(path)
+    return written
+
+
+def _relative(item) -> str:
+    try:
+        return Path(str(item.fspath)).resolve().relative_to(TESTS).as_posix()
+    except ValueError:
+        return ""
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        where = _relative(item)
+        name = item.originalname if hasattr(item, "originalname") else item.name
+        wanted = list(TIERS.get(where, ()))
+        if name in SLOW_TESTS.get(where, ()):
+            wanted.append("slow")
+        if where == "hostile/test_server.py" and name in MILLION_TESTS:
+            wanted.append("million")
+        if "pyshacl" in name:
+            wanted.append("pyshacl")
+        if "virtuoso" in name or any("virtuoso" in f for f in getattr(item, "fixturenames", ())):
+            wanted.append("virtuoso")
+        if item.get_closest_marker("server") is not None and where.startswith(("test_push", "hostile/")):
+            wanted.append("slow")
+        if any(m in wanted or item.get_closest_marker(m) is not None for m in SLOW_MARKERS):
+            wanted.append("slow")
+        for marker in dict.fromkeys(wanted):
+            if item.get_closest_marker(marker) is None:
+                item.add_marker(getattr(pytest.mark, marker))
 
 
 @pytest.fixture(scope="session")
 def bundled_dataset():
     """The bundled ontology and data, loaded once."""
-    from heritage_graph.rdf.load import load
-
     return load()
 
 

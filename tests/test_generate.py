@@ -266,7 +266,7 @@ def test_a_failure_part_way_leaves_the_previous_file(tmp_path, monkeypatch):
         made.append(number)
         return real(rng, number, width)
 
-    monkeypatch.setattr(gen, "make_record", failing)
+    monkeypatch.setattr(gen.register, "make_record", failing)
     with pytest.raises(RuntimeError):
         gen.generate(3000, 2, 0, out)
     assert len(made) == 1499  # the first thousand records had been written out

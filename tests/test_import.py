@@ -153,9 +153,11 @@ if hypothesis is not None:
     @given(st.text())
     def test_any_text_gives_a_value_or_an_input_error(text):
         try:
-            parse_value(text)
-        except InputError:
-            pass
+            value = parse_value(text)
+        except InputError as exc:
+            assert str(exc).strip(), "an input error says what is wrong"
+        else:
+            assert value is None or value is DEFAULT or isinstance(value, (str, int, Decimal, bool, Expression)), value
 
     @needs_hypothesis
     @_settings(400)
@@ -443,7 +445,7 @@ def test_a_failure_at_the_rename_leaves_the_previous_file(tmp_path, monkeypatch)
     def fail(*args, **kwargs):
         raise OSError(5, "Input/output error")
 
-    monkeypatch.setattr(importer.os, "replace", fail)
+    monkeypatch.setattr(atomic.os, "replace", fail)
     with pytest.raises(OSError):
         importer.import_archive("gulag-map", MINI, tmp_path)
     assert target.read_text(encoding="utf-8") == "# previous\n"
@@ -687,9 +689,15 @@ if hypothesis is not None:
         mapping = csv_mapping.load_mapping(EXAMPLES / "nationality-table.yaml")
         adapter = csv_mapping.CsvMappingAdapter(mapping)
         try:
-            adapter.to_rdf(adapter.read_text(text, "h.csv"))
-        except InputError:
-            pass
+            result = adapter.to_rdf(adapter.read_text(text, "h.csv"))
+        except InputError as exc:
+            assert str(exc).startswith("h.csv"), str(exc)
+        else:
+            assert result.quads and all(isinstance(q.subject, ox.NamedNode) for q in result.quads)
+            text = importer.serialize_turtle(result.quads)
+            parsed = {ox.Triple(q.subject, q.predicate, q.object)
+                      for q in ox.parse(text.encode("utf-8"), format=ox.RdfFormat.TURTLE)}
+            assert parsed == {ox.Triple(q.subject, q.predicate, q.object) for q in result.quads}
 
     _yaml_scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=15),
                               st.sampled_from(["hg:Claim", "claim:{a}", "{a}", "integer", "iri", "langString",
@@ -716,9 +724,15 @@ if hypothesis is not None:
         header = ",".join(mapping.columns)
         text = header + "\n" + "\n".join(",".join(r) for r in rows)
         try:
-            adapter.to_rdf(adapter.read_text(text, "h.csv"))
-        except InputError:
-            pass
+            result = adapter.to_rdf(adapter.read_text(text, "h.csv"))
+        except InputError as exc:
+            assert str(exc).startswith("h.csv"), str(exc)
+        else:
+            assert result.quads and all(isinstance(q.subject, ox.NamedNode) for q in result.quads)
+            text = importer.serialize_turtle(result.quads)
+            parsed = {ox.Triple(q.subject, q.predicate, q.object)
+                      for q in ox.parse(text.encode("utf-8"), format=ox.RdfFormat.TURTLE)}
+            assert parsed == {ox.Triple(q.subject, q.predicate, q.object) for q in result.quads}
 
 
 #################################################################

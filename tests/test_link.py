@@ -17,7 +17,7 @@ from heritage_graph import link
 from heritage_graph.util import resources
 from heritage_graph.errors import ConfigError, InputError
 from heritage_graph.rdf.store import EndpointStore
-from heritage_graph.rdf.vocab import HG, HGID, OWL, SKOS
+from heritage_graph.rdf.vocab import DCTERMS, HG, HGID, OWL, RDF, SKOS
 
 from .conftest import TESTS
 from .servers import oxigraph_server, put_graph
@@ -123,12 +123,12 @@ def test_bundled_linkset_is_the_reconciliation(camps):
     stated = {(s, o) for s, p, o in triples if p == SKOS + "exactMatch"}
     links, _ = link.accept(camps, 0.8)
     assert stated == {(l.subject, l.object) for l in links}
-    assertions = {s for s, p, o in triples if p == link.RDF + "type" and o == HG + "LinkAssertion"}
+    assertions = {s for s, p, o in triples if p == RDF + "type" and o == HG + "LinkAssertion"}
     assert len(assertions) == len(stated)
     for node in assertions:
         predicates = {p for s, p, o in triples if s == node}
         assert {HG + "linkSubject", HG + "linkObject", HG + "linkPredicate", HG + "score", HG + "method",
-                link.DCTERMS + "created"} <= predicates
+                DCTERMS + "created"} <= predicates
 
 
 def test_accept_threshold_is_checked(camps):
@@ -162,14 +162,14 @@ def test_a_linkset_that_breaks_the_shapes_is_not_written(camps, tmp_path, monkey
     links, _ = link.accept(camps, 0.8)
     out = tmp_path / "links.ttl"
     out.write_text("# the previous file\n", encoding="utf-8")
-    original = link.link_quads
+    original = link.linkset.link_quads
 
     def misspelt(*args, **kwargs):
         quads = original(*args, **kwargs)
         return [ox.Quad(q.subject, ox.NamedNode(HG + "scor"), q.object, q.graph_name) if q.predicate.value == HG + "score"
                 else q for q in quads]
 
-    monkeypatch.setattr(link, "link_quads", misspelt)
+    monkeypatch.setattr(link.linkset, "link_quads", misspelt)
     with pytest.raises(InputError, match="does not conform"):
         link.write_linkset(links, out, target_name="gulag-map", command="test")
     assert out.read_text(encoding="utf-8") == "# the previous file\n"

@@ -17,7 +17,8 @@ from heritage_graph import generate
 
 from heritage_graph.queries import listing
 from heritage_graph.queries import catalogue as q
-from heritage_graph.rdf.load import load, open_store, save_store
+from heritage_graph.queries.saved import open_store, save_store
+from heritage_graph.rdf.load import load
 
 QUERIES = Path(__file__).resolve().parents[1] / "queries"
 

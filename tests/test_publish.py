@@ -635,10 +635,10 @@ def test_bad_date_is_an_input_error(tmp_path):
 
 
 def test_bundled_build_time(release):
-    """The whole build on the bundled data (the register included, if present) takes well under a minute
-    of work besides validation (which pyshacl does, and which is measured on its own)."""
+    """The build records how long it took and each step's share (validation measured on its own);
+    how fast it is, is measured by benchmarks/run.py, not asserted here."""
     result = release[1]
-    assert result.seconds - result.steps["validate"] < 120, result.steps  # about 10 s on a quiet machine
+    assert "validate" in result.steps and 0 <= result.steps["validate"] <= result.seconds, result.steps
 
 
 # ---------------------------------------------------------------------------------------------

@@ -551,20 +551,19 @@ def test_a_runaway_query_is_stopped_while_others_are_answered(live):
         started = time.monotonic()
         answer = httpx.get(f"{live}/sparql", params={"query": EXPLOSIVE}, timeout=60)
         outcome["explosive"] = (answer.status_code, answer.text, time.monotonic() - started)
+        outcome["explosive_done"] = time.monotonic()
 
     thread = threading.Thread(target=explode)
     thread.start()
     time.sleep(0.3)
-    started = time.monotonic()
     quick = httpx.get(f"{live}/sparql", params={"query": SELECT}, timeout=30)
     page = httpx.get(f"{live}/doc/camp/karlag.ttl", timeout=30)
-    quick_seconds = time.monotonic() - started
+    quick_done = time.monotonic()
     thread.join(timeout=30)
     assert quick.status_code == 200 and "Karlag" in quick.text
     assert page.status_code == 200
-    assert quick_seconds < 2, "the other query did not wait for the runaway one"
-    status, text, seconds = outcome["explosive"]
-    assert status == 503 and "ran longer than 2 s" in text
-    assert seconds < 2 + 4
+    assert quick_done < outcome["explosive_done"], "the other query waited for the runaway one"
+    status, text, _ = outcome["explosive"]
+    assert status == 503 and "ran longer than 2 s" in text  # stopped by the time limit, not left to run
     after = httpx.get(f"{live}/sparql", params={"query": ASK}, timeout=30)  # a fresh worker took its place
     assert after.status_code == 200 and json.loads(after.text)["boolean"] is True

@@ -13,7 +13,20 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .errors import HeritageGraphError
+from .errors import ConfigError, HeritageGraphError
+from .export import export as export_graph
+from .generate import generate as generate_register
+from .generate import parse_arguments
+from .ingest.importer import import_archive
+from .ingest.importer import import_csv as import_csv_file
+from .link.run import reconcile_command
+from .publish.build import build as build_release
+from .push import push as push_release
+from .queries import catalogue as q
+from .queries.answer import answer, stored_query
+from .queries.saved import open_source, open_store, save_store
+from .serve import app as server
+from .validate.run import validate as validate_data
 
 
 class Group(click.Group):
@@ -67,28 +80,11 @@ def validate(paths, fmt, shapes, engine):
 
         heritage-graph validate data/kazakhstan/claims.ttl --format json
     """
-    from .validate.run import validate as run
-
-    report = run(list(paths) or None, shapes=list(shapes) or None, engine=engine)
+    report = validate_data(list(paths) or None, shapes=list(shapes) or None, engine=engine)
     for note in report.notes:
         click.echo(f"note: {note}", err=True)
     click.echo(report.render(fmt))
     sys.exit(report.exit_code)
-
-
-def _store(endpoint, data, store_dir, timeout, user, password, auth):
-    """The store a command reads: a remote endpoint, a saved Oxigraph store, or the data loaded now."""
-    if endpoint:
-        from .rdf.store import EndpointStore
-
-        return EndpointStore(endpoint, timeout=timeout, user=user, password=password, auth=auth)
-    if store_dir:
-        from .rdf.load import open_store
-
-        return open_store(store_dir)
-    from .rdf.load import load
-
-    return load(list(data) or None).store
 
 
 def _params(pairs) -> dict[str, str]:
@@ -143,8 +139,6 @@ def query(ctx, name, list_, params, fmt, query_file, endpoint, user, password, a
 
         heritage-graph query names --all-pages --format csv > names.csv
     """
-    from .queries import catalogue as q
-
     if help_ and not name:
         click.echo(ctx.get_help())
         return
@@ -154,12 +148,9 @@ def query(ctx, name, list_, params, fmt, query_file, endpoint, user, password, a
     if catalogue:
         click.echo(q.catalogue_turtle())
         return
-    if query_file:
-        stored = q.adhoc(query_file)
-    elif name:
-        stored = q.find(name)
-    else:
+    if not query_file and not name:
         raise click.UsageError("name a stored query (see --list) or give --file")
+    stored = stored_query(name, query_file)
     if help_:
         click.echo(q.describe(stored))
         return
@@ -167,22 +158,11 @@ def query(ctx, name, list_, params, fmt, query_file, endpoint, user, password, a
         raise click.UsageError(f"query {stored.name!r} answers in one piece: it has no pages", ctx)
     if page is not None and all_pages:
         raise click.UsageError("give --page or --all-pages, not both", ctx)
-    store = _store(endpoint, data, store_dir, timeout, user, password, auth)
-    from .queries.results import render
-
-    if stored.pagination is None or all_pages:
-        result = q.run(stored, store, _params(params))
-        click.echo(render(result, fmt).rstrip("\n"))
-        return
-    answer = q.run_page(stored, store, _params(params), page or 1)
-    click.echo(render(answer.result, fmt).rstrip("\n"))
-    shown = f"Page {answer.page} of {stored.name} ({answer.size} rows a page)"
-    if answer.has_next:
-        click.echo(f"{shown}; the next: --page {answer.page + 1}", err=True)
-    elif answer.result.rows or answer.page == 1:
-        click.echo(f"{shown}, the last.", err=True)
-    else:
-        click.echo(f"{shown} is past the last page.", err=True)
+    store = open_source(endpoint, data, store_dir, timeout=timeout, user=user, password=password, auth=auth)
+    found = answer(stored, store, _params(params), fmt, page=page, all_pages=all_pages)
+    click.echo(found.text)
+    if found.note:
+        click.echo(found.note, err=True)
 
 
 @main.command()
@@ -203,8 +183,6 @@ def load(paths, store_dir):
 
         heritage-graph query prisoner-shares --store graph.oxigraph
     """
-    from .rdf.load import save_store
-
     dataset = save_store(list(paths) or None, store_dir)
     click.echo(f"Loaded {len(dataset.files)} files, {dataset.store.triple_count()} triples into {store_dir}")
 
@@ -233,9 +211,7 @@ def generate(out, persons, seed, invalid_rate):
 
         heritage-graph validate data/common data/kazakhstan /tmp/register.nt
     """
-    from .generate import generate as run, parse_arguments
-
-    summary = run(*parse_arguments(persons, seed, invalid_rate), out)
+    summary = generate_register(*parse_arguments(persons, seed, invalid_rate), out)
     click.echo(summary.text())
 
 
@@ -275,8 +251,6 @@ def import_gulag_map(source, out_dir, verbose):
 
         heritage-graph import gulag-map ../shared/archives/gulag-map --out /tmp/gulag-map -v
     """
-    from .ingest.importer import import_archive
-
     result = import_archive("gulag-map", source, out_dir)
     if verbose and result.problems:
         click.echo(result.problems_text())
@@ -301,9 +275,7 @@ def import_csv(csv_file, mapping, out_file):
 
         heritage-graph import csv examples/nationality-table.csv --mapping examples/nationality-table.yaml --out /tmp/nationality-table.ttl
     """
-    from .ingest.importer import import_csv as run
-
-    result = run(csv_file, mapping, out_file)
+    result = import_csv_file(csv_file, mapping, out_file)
     click.echo(result.summary())
 
 
@@ -344,18 +316,13 @@ def serve(host, port, data, store_dir, base, timeout, max_rows, workers, allow_s
 
         heritage-graph serve --store graph.oxigraph --port 8000 --timeout 5
     """
-    from .errors import ConfigError
-    from .serve.app import run
-
     if store_dir and data:
         raise ConfigError("give --store or --data, not both")
     store = None
     if store_dir:
-        from .rdf.load import open_store
-
         store = open_store(store_dir)
     click.echo(f"Serving on http://{host}:{port}/ (Ctrl-C to stop)", err=True)
-    run(host, port, store=store, base=base, data_paths=list(data) or None, query_timeout=timeout,
+    server.run(host, port, store=store, base=base, data_paths=list(data) or None, query_timeout=timeout,
         max_rows=max_rows, allow_service=allow_service, workers=workers)
 
 
@@ -399,9 +366,7 @@ def push(endpoint, store_kind, graph, user, password, auth, data, timeout, updat
 
         heritage-graph push --endpoint http://127.0.0.1:3030/ds --store-kind fuseki --graph https://example.org/hg
     """
-    from .push import push as run_push
-
-    result = run_push(endpoint, graph=graph, user=user, password=password, auth=auth, data_paths=list(data) or None,
+    result = push_release(endpoint, graph=graph, user=user, password=password, auth=auth, data_paths=list(data) or None,
                       store_kind=store_kind, timeout=timeout, update_endpoint=update_endpoint,
                       query_endpoint=query_endpoint, check_query=check_query)
     click.echo(result.summary())
@@ -431,9 +396,7 @@ def build(out_dir, data, date):
 
         heritage-graph build --date 2026-11-27 --data data/kazakhstan
     """
-    from .publish.build import build as run
-
-    result = run(out_dir, data_paths=list(data) or None, date=date)
+    result = build_release(out_dir, data_paths=list(data) or None, date=date)
     click.echo(result.summary())
 
 
@@ -474,36 +437,8 @@ def reconcile(endpoint, type_, review, threshold, from_review, out, data, timeou
 
         heritage-graph reconcile --type Place --endpoint http://127.0.0.1:7878/query --accept 0.8 --out /tmp/wikidata-links.ttl
     """
-    from . import link
-    from .errors import ConfigError
-    from .rdf.load import load
-
-    if threshold is not None and from_review is not None:
-        raise ConfigError("give either --accept THRESHOLD or --from-review FILE, not both")
-    store = load(list(data) or None).store
-    name = link.target_name(store, endpoint)
-    command = link.command_line(type_=type_, endpoint=endpoint, threshold=threshold, from_review=from_review)
-    if from_review is not None:
-        links = link.read_review(from_review)
-        click.echo(f"{len(links)} rows kept in {from_review}")
-    else:
-        rec = link.reconcile(type_, store=store, endpoint=endpoint, timeout=timeout)
-        rec.command = "heritage-graph reconcile"
-        links, notes = link.accept(rec, threshold) if threshold is not None else ([], [])
-        click.echo(rec.summary(links, threshold))
-        for note in notes:
-            click.echo(f"  note: {note}")
-        if review is not None:
-            link.write_review(rec, review)
-            click.echo(f"Wrote {len(rec.candidates)} candidates to {review}")
-        if threshold is None:
-            if review is None:
-                click.echo("(nothing written: give --review FILE, --accept THRESHOLD or --from-review FILE)")
-            return
-    target = out or link.default_out(name)
-    result = link.write_linkset(links, target, target_name=name, command=command,
-                                context=list(data) or None)
-    click.echo(f"Wrote {result.links} links to {target} (validated in {result.seconds:.1f} s)")
+    reconcile_command(type_=type_, endpoint=endpoint, review=review, threshold=threshold, from_review=from_review,
+                      out=out, data=data, timeout=timeout, say=click.echo)
 
 
 @main.command()
@@ -531,9 +466,7 @@ def export(fmt, out, data):
 
         heritage-graph export csv --out /tmp/heritage-graph-csv
     """
-    from . import export as exporter
-
-    result = exporter.export(fmt, out, paths=list(data) or None)
+    result = export_graph(fmt, out, paths=list(data) or None)
     if out is None and fmt != "csv":
         click.echo(result.text.rstrip("\n"))
     else:

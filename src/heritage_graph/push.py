@@ -24,14 +24,20 @@ import http.client
 import time
 import uuid
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Iterable, Mapping
 
+import httpx
 import pyoxigraph as ox
 
+from . import __version__
 from .errors import ConfigError, EndpointError, HeritageGraphError
-from .util.progress import progress
+from .queries import catalogue as q
+from .rdf.load import load
+from .rdf.store import EndpointStore, parse_json_results
 from .rdf.vocab import GRAPH
+from .util.progress import progress
 
 #: The graph that lists the graphs of the release in the store (VoID), replaced with each push.
 MANIFEST = GRAPH + "release"
@@ -175,8 +181,6 @@ def push(endpoint: str, *, graph: str | None = None, user: str | None = None, pa
     timings: dict[str, float] = {}
     started = time.monotonic()
     if dataset is None:
-        from .rdf.load import load
-
         dataset = load(data_paths, base=base)
     release = release_graphs(dataset, graph)
     counts = {name: len(triples) for name, triples in release.items()}
@@ -394,7 +398,6 @@ def switch_parts(release: Mapping[str, list], staging: Mapping[str, str], remove
 
 def _manifest_operations(release: Mapping[str, list], counts: Mapping[str, int]) -> list[str]:
     """The operations that replace the release manifest."""
-    from . import __version__
 
     operations = []
     manifest = ox.NamedNode(MANIFEST)
@@ -418,8 +421,6 @@ def check_remote(name: str, local_store, where: Layout, user, password, auth, ti
 
     :raises EndpointError: the rows differ.
     """
-    from .queries import catalogue as q
-    from .rdf.store import EndpointStore
 
     local = q.run(name, local_store)
     try:
@@ -443,8 +444,6 @@ def _comparable(term):
     """A term as compared across engines: numbers by value (``0.150`` = ``0.15``), the rest as is."""
     if isinstance(term, ox.Literal) and term.datatype.value.rsplit("#", 1)[-1] in ("integer", "decimal", "double",
                                                                                    "float", "int", "long"):
-        from decimal import Decimal, InvalidOperation
-
         try:
             return ("number", Decimal(term.value).normalize())
         except InvalidOperation:
@@ -469,10 +468,6 @@ class _Client:
     """HTTP to one store: Graph Store PUTs, updates and SELECTs, every failure one EndpointError."""
 
     def __init__(self, where: Layout, user, password, auth, timeout):
-        import httpx
-
-        from . import __version__
-
         credentials = None
         if user is not None:
             credentials = httpx.DigestAuth(user, password or "") if auth == "digest" else \
@@ -489,8 +484,6 @@ class _Client:
         self.http.close()
 
     def _send(self, method: str, url: str, **kwargs):
-        import httpx
-
         try:
             response = self.http.request(method, url, **kwargs)
         except httpx.TimeoutException as exc:
@@ -522,8 +515,6 @@ class _Client:
                    headers={"Accept": "application/sparql-results+json, text/plain;q=0.5, */*;q=0.1"})
 
     def select(self, text: str, *, boolean: bool = False):
-        from .rdf.store import parse_json_results
-
         response = self._send("POST", self.where.query, data={"query": text},
                               headers={"Accept": "application/sparql-results+json"})
         result = parse_json_results(response.content, self.where.query)

@@ -308,7 +308,8 @@ def test_any_bytes_as_a_csv_file_give_resources_or_a_clean_input_error(raw):
     except InputError as exc:
         assert_clean(exc, "t.csv")
         return
-    importer.serialize_turtle(rdf.quads)
+    text = importer.serialize_turtle(rdf.quads)
+    assert triples(text) == {ox.Triple(q.subject, q.predicate, q.object) for q in rdf.quads}
 
 
 REGISTER = {

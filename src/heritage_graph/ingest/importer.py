@@ -18,7 +18,6 @@ the Turtle file. See ``docs/import.md``.
 
 from __future__ import annotations
 
-import os
 import re
 import tempfile
 import time
@@ -29,13 +28,15 @@ from typing import Callable, Iterable
 
 import pyoxigraph as ox
 
-from ..util.atomic import write_atomic  # noqa: F401  (re-exported: the adapters and link use it from here)
-from ..util.atomic import replace_files
-from . import adapters
-from ..util import resources
-from .adapters.base import Problem, TableCount
 from ..errors import InputError
+from ..rdf.load import load
 from ..rdf.vocab import DCTERMS, GEO, HG, HGID, KINDS, OWL, RDF, RDFS, SKOS, XSD, expand_name, shorten
+from ..util import resources
+from ..util.atomic import check_writable, replace_files, write_atomic
+from ..validate.run import validate
+from . import adapters
+from .adapters.base import Problem, TableCount
+from .adapters.csv_mapping import CsvMappingAdapter, load_mapping
 
 #: Prefixes a written file may declare, in the order they are declared (only those used are).
 STANDARD_PREFIXES: list[tuple[str, str]] = (
@@ -137,7 +138,7 @@ def import_archive(adapter_name: str, source_dir: Path | str, out_dir: Path | st
     validation, seconds = validate_turtle(turtle, out_path)
     result = ImportResult(adapter.name, source, out_path, report_path, len(rdf.quads), rdf.counts,
                           rdf.problems, seconds, validation)
-    _check_writable(out)
+    check_writable(out)
     # both files written whole before either is renamed; the Turtle is renamed last, so a new graph
     # never stands beside the previous report
     replace_files([(out_path, turtle.encode("utf-8")),
@@ -167,8 +168,6 @@ def import_csv(csv_path: Path | str, mapping_path: Path | str, out_path: Path | 
     places and groups described there; only findings on the new resources count), and written
     atomically to ``out_path`` (default: the CSV's path with ``.ttl``).
     """
-    from .adapters.csv_mapping import CsvMappingAdapter, load_mapping
-
     csv_path = Path(csv_path)
     mapping = load_mapping(Path(mapping_path))
     adapter = CsvMappingAdapter(mapping)
@@ -185,7 +184,7 @@ def import_csv(csv_path: Path | str, mapping_path: Path | str, out_path: Path | 
                                           only=subjects, where=adapter.where_made)
     result = ImportResult(adapter.name, csv_path, out, None, len(rdf.quads), rdf.counts, rdf.problems,
                           seconds, validation)
-    _check_writable(out.parent)
+    check_writable(out.parent)
     write_atomic(out, turtle.encode("utf-8"))
     result.written = True
     return result
@@ -206,8 +205,6 @@ def context_extract(quads: list[ox.Quad], context: list[Path | str]) -> list[ox.
     """
     if not context:
         return []
-    from ..rdf.load import load
-
     subjects = {q.subject for q in quads}
     referenced = {q.object for q in quads
                   if isinstance(q.object, ox.NamedNode) and q.object not in subjects and q.predicate.value != RDF + "type"
@@ -238,8 +235,6 @@ def validate_turtle(turtle: str, target: Path, *, context: list[ox.Quad] | None 
     :raises ImportValidationError: a violation; the message is one line for one violation, else a line
         saying how many and one line for each (at most 30).
     """
-    from ..validate.run import validate
-
     with tempfile.TemporaryDirectory(prefix="heritage-graph-import-") as folder:
         staged = Path(folder) / target.name
         staged.write_text(turtle, encoding="utf-8")
@@ -283,19 +278,6 @@ def validate_turtle(turtle: str, target: Path, *, context: list[ox.Quad] | None 
                 report,
             )
     return report, seconds
-
-
-#################################################################
-# Writing
-#################################################################
-
-def _check_writable(folder: Path) -> None:
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise InputError(f"{folder}: cannot create the output folder ({exc.strerror or exc})") from exc
-    if not os.access(folder, os.W_OK):
-        raise InputError(f"{folder}: the output folder is not writable")
 
 
 #################################################################

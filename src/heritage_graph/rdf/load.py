@@ -15,15 +15,19 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
+import tempfile
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 import pyoxigraph as ox
 
-from ..util import resources
 from ..errors import InputError, RdfSyntaxError
+from ..util import resources
+from ..util.atomic import recover_folder, swap_folder
+from ..util.progress import progress
 from .lines import subject_line
 from .store import OxigraphStore
 from .vocab import DEFAULT_BASE, GRAPH, RDF, configured_base
@@ -311,8 +315,6 @@ def load(
     if (store is None or fresh) and (base or configured_base()) == DEFAULT_BASE:
         # A store of our own: each file streams straight into it; a file that fails is parsed
         # again on the careful path for its message, and the store is dropped with the error.
-        from ..util.progress import progress
-
         store = store if store is not None else OxigraphStore()
         dataset = Dataset(store)
         sizes = {path: _size(path) for path in files}
@@ -392,21 +394,24 @@ def _load_direct(store: OxigraphStore, path: Path, bar=None) -> bool:
     return True
 
 
-def save_store(paths: Iterable[Path | str] | None, target: Path | str, *, base: str | None = None) -> Dataset:
-    """Load files into a new on-disk Oxigraph store at ``target``, replacing any store there whole,
-    with the listings of the paginated stored queries inside it (:mod:`.listing`).
+def save_store(
+    paths: Iterable[Path | str] | None,
+    target: Path | str,
+    *,
+    base: str | None = None,
+    before_write: Callable[[OxigraphStore, Path], None] | None = None,
+    after_write: Callable[[Path], None] | None = None,
+) -> Dataset:
+    """Load files into a new on-disk Oxigraph store at ``target``, replacing any store there whole.
 
-    The files are loaded in memory first, where the listings are worked out (a store in memory
-    answers those queries several times faster than one on disk), then written to disk and
-    compacted. The store is built in a sibling folder and renamed into place only when all of it
-    is written; a failure (or a kill) part-way leaves the previous store untouched.
+    The files are loaded in memory first, then written to disk and compacted. The store is built
+    in a sibling folder and renamed into place only when all of it is written; a failure (or a
+    kill) part-way leaves the previous store untouched. What else a saved store keeps is added by
+    the caller: ``before_write(store, staging)`` is called with the store in memory (which
+    answers queries several times faster than one on disk) and the staging folder,
+    ``after_write(staging)`` once the store there is written and closed
+    (:func:`heritage_graph.queries.saved.save_store` adds the listings so).
     """
-    import shutil
-    import tempfile
-
-    from ..queries import listing
-    from ..util.atomic import recover_folder, swap_folder
-
     target = Path(target)
     recover_folder(target, marker="CURRENT")
     if target.exists() and not (target / "CURRENT").exists() and any(target.iterdir()):
@@ -418,7 +423,8 @@ def save_store(paths: Iterable[Path | str] | None, target: Path | str, *, base: 
         memory = load(paths, base=base)
         # the files as loaded, without the store in memory, so that it goes once copied
         files = [(f.path, f.graph, f._triples) for f in memory.files]
-        listing.build(memory.store, staging / listing.FOLDER)
+        if before_write is not None:
+            before_write(memory.store, staging)
         store = OxigraphStore(staging)
         store.ox.bulk_extend(_counted(memory.store.ox.quads_for_pattern(None, None, None, None),
                                       memory.store.triple_count(), "store"))
@@ -426,7 +432,8 @@ def save_store(paths: Iterable[Path | str] | None, target: Path | str, *, base: 
         store.ox.optimize()  # one compaction: queries on the store run several times faster
         store.ox.flush()
         del store.ox
-        listing.stamp_store(staging)
+        if after_write is not None:
+            after_write(staging)
         swap_folder(staging, target)
     except BaseException:
         if store is not None:
@@ -439,8 +446,6 @@ def save_store(paths: Iterable[Path | str] | None, target: Path | str, *, base: 
 
 def _counted(quads, total: int, label: str):
     """``quads``, counted on a progress bar as they go by."""
-    from ..util.progress import progress
-
     with progress(total, label, "triples") as bar:
         batch = 0
         for quad in quads:
@@ -453,7 +458,7 @@ def _counted(quads, total: int, label: str):
 
 
 def open_store(path: Path | str) -> OxigraphStore:
-    """Open a saved store (read-only), with its listings if they were made from it as it is."""
+    """Open a saved store (read-only); :func:`heritage_graph.queries.saved.open_store` adds its listings."""
     path = Path(path)
     if not (path / "CURRENT").exists():
         raise InputError(f"{path}: not an Oxigraph store (run 'heritage-graph load --store {path}')")
@@ -461,7 +466,4 @@ def open_store(path: Path | str) -> OxigraphStore:
         store = OxigraphStore(path, read_only=True)
     except OSError as exc:
         raise InputError(f"{path}: cannot open the store: {exc}") from exc
-    from ..queries.listing import Listings
-
-    store.listings = Listings.for_saved_store(path)
     return store

@@ -6,7 +6,7 @@ and :func:`open_atomic` does the same for text written as it comes;
 :func:`swap_folder` puts a fully written staging folder in place of a folder (an atomic exchange
 on Linux, else rename aside and in), and :func:`recover_folder` puts back a folder that a killed
 swap had moved aside. Every command that writes output (load, import, reconcile, export, build,
-generate) goes through these.
+generate) goes through these, after :func:`check_writable` on the folder it writes into.
 
 A process killed while writing leaves its temporary file or staging folder behind (hidden, named
 ``.NAME.*.tmp`` or ``.NAME.build-*``, never read as data). The writer holds a lock on it
@@ -16,6 +16,7 @@ dead process from the work of a live one, and removes the leftovers (:func:`remo
 
 from __future__ import annotations
 
+import ctypes
 import os
 import shutil
 import sys
@@ -25,6 +26,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
 
+from ..errors import InputError
+
+try:
+    import fcntl
+except ImportError:  # not POSIX: leftovers are then not recognised, only never read
+    fcntl = None
+
 
 def _write_all(handle, data: bytes) -> None:
     """Write ``data`` to the open file (a seam for tests that simulate a failure mid-way)."""
@@ -32,6 +40,20 @@ def _write_all(handle, data: bytes) -> None:
     chunk = 1 << 16
     for start in range(0, len(view), chunk):
         handle.write(view[start : start + chunk])
+
+
+def check_writable(folder: Path) -> None:
+    """Make sure the output folder exists and can be written, before anything is written into it.
+
+    :raises InputError: the folder cannot be created, or is not writable.
+    """
+    folder = Path(folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"{folder}: cannot create the output folder ({exc.strerror or exc})") from exc
+    if not os.access(folder, os.W_OK):
+        raise InputError(f"{folder}: the output folder is not writable")
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -132,9 +154,7 @@ def _fsync_folder(folder: Path) -> None:
 def _lock(fd: int) -> int | None:
     """Take an exclusive lock on what ``fd`` is open on, for as long as this process keeps the
     returned descriptor open (the system drops it when the process ends, however it ends)."""
-    try:
-        import fcntl
-    except ImportError:  # not POSIX: leftovers are then not recognised, only never read
+    if fcntl is None:
         return None
     held = os.dup(fd)
     try:
@@ -148,9 +168,7 @@ def _lock(fd: int) -> int | None:
 def remove_stale(folder: Path, prefix: str, suffix: str = "") -> list[Path]:
     """Remove the temporary files and staging folders in ``folder`` named ``prefix…suffix`` that
     no live process holds (a writer killed before it could clean up); returns what was removed."""
-    try:
-        import fcntl
-    except ImportError:
+    if fcntl is None:
         return []
     removed = []
     try:
@@ -234,8 +252,6 @@ def _exchange(a: Path, b: Path) -> bool:
     if not sys.platform.startswith("linux"):
         return False
     try:
-        import ctypes
-
         libc = ctypes.CDLL(None, use_errno=True)
         renameat2 = libc.renameat2
     except (OSError, AttributeError):

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -177,8 +178,6 @@ def integer(value: int) -> ox.Literal:
 
 def decimal(value) -> ox.Literal:
     """An ``xsd:decimal`` literal in canonical-enough form (always with a fractional part)."""
-    from decimal import Decimal
-
     d = Decimal(str(value))
     if not d.is_finite():
         raise ValueError(f"{value} is not a finite number")
