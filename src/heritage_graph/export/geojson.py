@@ -52,7 +52,7 @@ def geojson(store: OxigraphStore) -> dict:
                     deeper, how = borrowed(place.value, depth + 1, seen | {iri})
                     if deeper:
                         points += deeper
-                        via.append(f"{label(store, place.value, languages=("en",), any_language=False) or shorten(place.value)} ({how})")
+                        via.append(f"{label(store, place.value, languages=('en',), any_language=False) or shorten(place.value)} ({how})")
             if points:
                 return points, f"{relation}: " + "; ".join(via)
         return [], ""
