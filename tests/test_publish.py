@@ -28,6 +28,7 @@ from heritage_graph.publish import build as publish
 
 from heritage_graph.web import site
 from heritage_graph.errors import HeritageGraphError, InputError
+from heritage_graph.rdf.describe import describe
 from heritage_graph.rdf.load import load
 from heritage_graph.validate.run import to_rdflib
 from heritage_graph.rdf.vocab import DEFAULT_BASE
@@ -282,6 +283,34 @@ def test_a_resource_description_reads_back_in_every_format(out):
     assert isomorphic(turtle, expanded)
 
 
+def test_a_resource_description_holds_its_claims_and_the_links_into_it(out, bundled_dataset):
+    """karlag.ttl of a release holds Karlag's own statements, the claims about it with theirs and
+    every statement linking into it: as many as SPARQL counts on the graph, and what the server gives."""
+    import pyoxigraph as ox
+
+    from heritage_graph.rdf.describe import describe_iri
+
+    karlag = ox.NamedNode(DEFAULT_BASE + "id/camp/karlag")
+    about = ox.NamedNode(HG + "about")
+    triples = {q.triple for q in ox.parse(path=out / "doc" / "camp" / "karlag.ttl", format=ox.RdfFormat.TURTLE)}
+
+    def count(where: str) -> int:
+        query = (f"PREFIX hg: <{HG}> PREFIX camp: <{DEFAULT_BASE}id/camp/> "
+                 f"SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?p ?o WHERE {{ {where} }} }}")
+        return int(next(iter(bundled_dataset.store.ox.query(query, use_default_graph_as_union=True)))["n"].value)
+
+    claims = {t.subject for t in triples if t.predicate == about and t.object == karlag}
+    assert len(claims) == count("?s hg:about camp:karlag BIND(hg:about AS ?p) BIND(camp:karlag AS ?o)") >= 3
+    assert len({t for t in triples if t.subject in claims}) == count("?s hg:about camp:karlag ; ?p ?o")
+    incoming = {t for t in triples if t.object == karlag and t.predicate != about}
+    assert len(incoming) == count("?s ?p camp:karlag FILTER(?p != hg:about) BIND(camp:karlag AS ?o)") > 0
+    assert len({t for t in triples if t.subject == karlag}) == count("camp:karlag ?p ?o BIND(camp:karlag AS ?s)")
+    assert len(triples) == count("{ camp:karlag ?p ?o BIND(camp:karlag AS ?s) } UNION "
+                                 "{ ?s ?p camp:karlag BIND(camp:karlag AS ?o) } UNION { ?s hg:about camp:karlag ; ?p ?o }")
+    assert len(triples) > 40
+    assert triples == set(describe_iri(bundled_dataset.store, karlag.value))  # what the server describes
+
+
 def test_resource_page_shows_names_claims_links_and_map(out):
     html = (out / "doc" / "camp" / "karlag.html").read_text(encoding="utf-8")
     assert '<h1 id="title">Karlag</h1>' in html
@@ -430,7 +459,7 @@ def test_json_ld_written_as_text_is_what_json_dumps_writes(bundled_dataset):
         assert context.node_text(subject, pairs) == json.dumps(node, ensure_ascii=False, indent=1), subject
         assert context.node_text(subject, pairs, 4) == publish._json_text(node, level=4), subject
     for node in data.data_typed:
-        described = publish.described(data, node)
+        described = describe(data, node, data.hgn("about"))
         triples = [ox.Triple(s, p, o) for s, pairs in described.items() for p, o in pairs]
         assert context.description_text(described, "../../context.jsonld").encode("utf-8") == publish._json(
             context.graph_document(triples, "../../context.jsonld")), node.value
@@ -661,11 +690,15 @@ def register_release(tmp_path_factory):
 
 
 def described_graph(store, iri: str) -> rdflib.Graph:
-    """What a resource's documents must hold: its statements over every graph (and those of the
-    blank nodes it leads to), read from the store."""
+    """What a resource's documents must hold, read from the store: its statements over every graph
+    and those of the blank nodes it leads to, the claims about it with theirs, and the statements
+    linking into it."""
     import pyoxigraph as ox
 
-    triples, seen, frontier = set(), set(), [ox.NamedNode(iri)]
+    resource = ox.NamedNode(iri)
+    about = ox.NamedNode(DEFAULT_BASE + "ontology#about")
+    triples, seen = set(), set()
+    frontier = [resource] + [q.subject for q in store.ox.quads_for_pattern(None, about, resource, None)]
     while frontier:
         node = frontier.pop()
         for q in store.ox.quads_for_pattern(node, None, None, None):
@@ -673,6 +706,7 @@ def described_graph(store, iri: str) -> rdflib.Graph:
             if isinstance(q.object, ox.BlankNode) and q.object not in seen:
                 seen.add(q.object)
                 frontier.append(q.object)
+    triples.update(q.triple for q in store.ox.quads_for_pattern(None, None, resource, None))
     return to_rdflib([ox.Quad(t.subject, t.predicate, t.object) for t in triples])
 
 

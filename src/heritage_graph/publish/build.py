@@ -47,6 +47,7 @@ from ..util import resources
 from ..web import site
 from ..util.atomic import recover_folder, staging_folder, swap_folder
 from ..errors import HeritageGraphError, InputError
+from ..rdf.describe import describe, description_triples
 from ..rdf.vocab import DCTERMS, DEFAULT_BASE, GEO, OWL, RDF, RDFS, SKOS, XSD, configured_base
 
 NAME = "heritage-graph"
@@ -1347,24 +1348,6 @@ def _write_ontology(ctx: _Build) -> None:
     ctx.write("ontology/index.html", html)
 
 
-def resource_triples(data: site.SiteData, node) -> list[ox.Triple]:
-    """A resource's description: its statements, and those of the blank nodes it leads to."""
-    return [ox.Triple(s, p, o) for s, pairs in described(data, node).items() for p, o in pairs]
-
-
-def described(data: site.SiteData, node) -> dict:
-    """:func:`resource_triples` grouped by subject: ``{subject: [(predicate, object), ...]}``."""
-    found = {}
-    frontier = [node]
-    while frontier:
-        current = frontier.pop()
-        pairs = found[current] = data.out(current)
-        for _p, o in pairs:
-            if type(o) is ox.BlankNode and o not in found and o not in frontier:
-                frontier.append(o)
-    return found
-
-
 class _PrefixFinder:
     """The prefixes a small description uses, so that its Turtle and RDF/XML declare only those."""
 
@@ -1412,8 +1395,8 @@ def _write_resource(ctx: _Build, node, finder: _PrefixFinder) -> bool:
         return False
     stem = ctx.data.doc_path(node.value)[: -len(".html")]
     ctx.write(stem + ".html", html)
-    groups = described(ctx.data, node)
-    triples = [ox.Triple(s, p, o) for s, pairs in groups.items() for p, o in pairs]
+    groups = describe(ctx.data, node, ctx.data.hgn("about"))
+    triples = description_triples(groups)
     prefixes = finder.used(groups)
     ctx.write(stem + ".ttl", ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes))
     ctx.write(stem + ".nt", ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES))
