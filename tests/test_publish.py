@@ -25,6 +25,9 @@ from markupsafe import escape
 from rdflib.compare import isomorphic
 
 from heritage_graph.publish import build as publish
+from heritage_graph.publish import layout, release
+from heritage_graph.rdf import jsonld
+from heritage_graph.util.progress import StepProgress
 
 from heritage_graph.web import site
 from heritage_graph.errors import HeritageGraphError, InputError
@@ -37,9 +40,9 @@ TESTS = Path(__file__).resolve().parent
 VALID = TESTS / "data" / "valid" / "claims.ttl"
 DATE = "2026-11-27"
 HG = DEFAULT_BASE + "ontology#"
-VOID = rdflib.Namespace(publish.VOID)
-DCAT = rdflib.Namespace(publish.DCAT)
-SPDX = rdflib.Namespace(publish.SPDX)
+VOID = rdflib.Namespace(release.VOID)
+DCAT = rdflib.Namespace(release.DCAT)
+SPDX = rdflib.Namespace(release.SPDX)
 XSS = "<script>alert(1)</script>"
 
 
@@ -149,14 +152,14 @@ def test_context_maps_the_ontology_terms_and_prefixes(out):
 
 
 def test_gzipped_dumps_hold_the_same_bytes(out):
-    for dump in publish.DUMPS:
+    for dump in layout.DUMPS:
         name = f"heritage-graph{dump}"
         assert gzip.decompress((out / "dumps" / f"{name}.gz").read_bytes()) == (out / "dumps" / name).read_bytes()
 
 
 def test_checksums_match(out):
     lines = (out / "dumps" / "SHA256SUMS").read_text(encoding="utf-8").splitlines()
-    assert len(lines) == 2 * len(publish.DUMPS)
+    assert len(lines) == 2 * len(layout.DUMPS)
     for line in lines:
         digest, name = line.split("  ")
         assert hashlib.sha256((out / "dumps" / name).read_bytes()).hexdigest() == digest, name
@@ -207,15 +210,15 @@ def test_void_linksets_count_the_wikidata_and_geonames_links(void, reference):
         target = void.value(linkset, VOID.objectsTarget)
         counts[str(void.value(target, VOID.uriSpace))] = int(void.value(linkset, VOID.triples))
         assert void.value(linkset, VOID.linkPredicate) == rdflib.OWL.sameAs
-    assert counts[publish.WIKIDATA] == sum(1 for t in same_as if t.object.value.startswith(publish.WIKIDATA))
-    assert counts[publish.GEONAMES] == sum(1 for t in same_as if t.object.value.startswith(publish.GEONAMES))
-    assert counts[publish.WIKIDATA] > 0 and counts[publish.GEONAMES] > 0
+    assert counts[release.WIKIDATA] == sum(1 for t in same_as if t.object.value.startswith(release.WIKIDATA))
+    assert counts[release.GEONAMES] == sum(1 for t in same_as if t.object.value.startswith(release.GEONAMES))
+    assert counts[release.WIKIDATA] > 0 and counts[release.GEONAMES] > 0
 
 
 def test_void_distributions_give_size_media_type_and_checksum(void, out):
     dataset = rdflib.URIRef(DEFAULT_BASE + "dataset")
     distributions = list(void.objects(dataset, DCAT.distribution))
-    assert len(distributions) == 2 * len(publish.DUMPS)
+    assert len(distributions) == 2 * len(layout.DUMPS)
     dumps = set(void.objects(dataset, VOID.dataDump))
     for distribution in distributions:
         url = void.value(distribution, DCAT.downloadURL)
@@ -267,7 +270,7 @@ def test_every_typed_resource_has_a_page_and_its_data(out, release):
     assert release[1].resources == len(data.data_typed) > 0
     for node in data.data_typed:
         stem = out / site.doc_path(node.value, suffix="")
-        for suffix in (".html",) + publish.RESOURCE_FORMATS:
+        for suffix in (".html",) + layout.RESOURCE_FORMATS:
             assert stem.with_name(stem.name + suffix).is_file(), f"{node.value}{suffix}"
 
 
@@ -449,19 +452,19 @@ def test_json_ld_written_as_text_is_what_json_dumps_writes(bundled_dataset):
     import pyoxigraph as ox
 
     data = site.SiteData(bundled_dataset.store, base=DEFAULT_BASE).preload()
-    prefixes = publish._prefixes(bundled_dataset.store, DEFAULT_BASE)
-    context = publish.JsonLdContext.from_store(bundled_dataset.store, DEFAULT_BASE, prefixes)
+    prefixes = release.release_prefixes(bundled_dataset.store, DEFAULT_BASE)
+    context = jsonld.JsonLdContext.from_store(bundled_dataset.store, DEFAULT_BASE, prefixes)
     subjects = data.every_subject()
     assert len(subjects) > 1000
     for subject in subjects:
         pairs = data.out(subject)
         node = context.node(subject, pairs)
         assert context.node_text(subject, pairs) == json.dumps(node, ensure_ascii=False, indent=1), subject
-        assert context.node_text(subject, pairs, 4) == publish._json_text(node, level=4), subject
+        assert context.node_text(subject, pairs, 4) == jsonld.json_text(node, level=4), subject
     for node in data.data_typed:
         described = describe(data, node, data.hgn("about"))
         triples = [ox.Triple(s, p, o) for s, pairs in described.items() for p, o in pairs]
-        assert context.description_text(described, "../../context.jsonld").encode("utf-8") == publish._json(
+        assert context.description_text(described, "../../context.jsonld").encode("utf-8") == jsonld.json_bytes(
             context.graph_document(triples, "../../context.jsonld")), node.value
 
 
@@ -562,7 +565,7 @@ def test_a_killed_build_leaves_the_previous_release_intact(tmp_path):
         "from heritage_graph.publish import build as publish\n"
         "def die(ctx):\n"
         "    os.kill(os.getpid(), signal.SIGKILL)\n"
-        "publish._write_queries = die\n"
+        "publish.write_queries = die\n"
         f"publish.build({str(out)!r}, data_paths=[{str(changed)!r}], date={DATE!r})\n"
     )
     process = subprocess.run([sys.executable, "-c", script], capture_output=True, timeout=300, check=False)
@@ -648,7 +651,7 @@ def test_terminal_progress_writes_lines():
     import io
 
     stream = io.StringIO()
-    printer = publish.TerminalProgress(stream)
+    printer = StepProgress("build", stream)
     printer("load")
     printer("resource pages", 1, 2)
     printer("resource pages", 2, 2)

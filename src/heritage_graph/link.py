@@ -880,7 +880,7 @@ class LinksetResult:
 def linkset_turtle(links: Sequence[Link], *, target_name: str, command: str,
                    created: _dt.date | None = None) -> str:
     """The linkset as readable, deterministic Turtle with a header saying it is generated."""
-    from .ingest.importer import serialize_turtle
+    from .rdf.turtle import serialize_turtle
 
     created = created or _dt.date.today()
     header = [
