@@ -25,7 +25,7 @@ from markupsafe import escape
 from rdflib.compare import isomorphic
 
 from heritage_graph.publish import build as publish
-from heritage_graph.publish import layout, release
+from heritage_graph.publish import layout, pages as publish_pages, release as publish_release
 from heritage_graph.rdf import jsonld
 from heritage_graph.util.progress import StepProgress
 
@@ -40,9 +40,9 @@ TESTS = Path(__file__).resolve().parent
 VALID = TESTS / "data" / "valid" / "claims.ttl"
 DATE = "2026-11-27"
 HG = DEFAULT_BASE + "ontology#"
-VOID = rdflib.Namespace(release.VOID)
-DCAT = rdflib.Namespace(release.DCAT)
-SPDX = rdflib.Namespace(release.SPDX)
+VOID = rdflib.Namespace(publish_release.VOID)
+DCAT = rdflib.Namespace(publish_release.DCAT)
+SPDX = rdflib.Namespace(publish_release.SPDX)
 XSS = "<script>alert(1)</script>"
 
 
@@ -210,9 +210,9 @@ def test_void_linksets_count_the_wikidata_and_geonames_links(void, reference):
         target = void.value(linkset, VOID.objectsTarget)
         counts[str(void.value(target, VOID.uriSpace))] = int(void.value(linkset, VOID.triples))
         assert void.value(linkset, VOID.linkPredicate) == rdflib.OWL.sameAs
-    assert counts[release.WIKIDATA] == sum(1 for t in same_as if t.object.value.startswith(release.WIKIDATA))
-    assert counts[release.GEONAMES] == sum(1 for t in same_as if t.object.value.startswith(release.GEONAMES))
-    assert counts[release.WIKIDATA] > 0 and counts[release.GEONAMES] > 0
+    assert counts[publish_release.WIKIDATA] == sum(1 for t in same_as if t.object.value.startswith(publish_release.WIKIDATA))
+    assert counts[publish_release.GEONAMES] == sum(1 for t in same_as if t.object.value.startswith(publish_release.GEONAMES))
+    assert counts[publish_release.WIKIDATA] > 0 and counts[publish_release.GEONAMES] > 0
 
 
 def test_void_distributions_give_size_media_type_and_checksum(void, out):
@@ -452,7 +452,7 @@ def test_json_ld_written_as_text_is_what_json_dumps_writes(bundled_dataset):
     import pyoxigraph as ox
 
     data = site.SiteData(bundled_dataset.store, base=DEFAULT_BASE).preload()
-    prefixes = release.release_prefixes(bundled_dataset.store, DEFAULT_BASE)
+    prefixes = publish_release.release_prefixes(bundled_dataset.store, DEFAULT_BASE)
     context = jsonld.JsonLdContext.from_store(bundled_dataset.store, DEFAULT_BASE, prefixes)
     subjects = data.every_subject()
     assert len(subjects) > 1000
@@ -548,7 +548,7 @@ def test_a_failed_build_leaves_the_previous_release_intact(tmp_path, monkeypatch
         assert (ctx.staging / "dumps" / "heritage-graph.nq").is_file()  # part of the new release is written
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(publish, "_write_classes", broken)
+    monkeypatch.setattr(publish, "write_classes", broken)
     with pytest.raises(RuntimeError, match="disk full"):
         publish.build(out, data_paths=[changed], date=DATE, **QUIET)
     assert tree(out) == before
@@ -773,7 +773,7 @@ def test_pages_written_by_two_processes_are_those_written_by_one(register_releas
     """The resource pages are shared out between the build's process and a worker it forks; a
     build without the worker writes the same release, byte for byte."""
     out, _result, _dataset, paths = register_release
-    monkeypatch.setattr(publish, "_can_fork", lambda: False)
+    monkeypatch.setattr(publish_pages, "_can_fork", lambda: False)
     alone = tmp_path / "alone"
     publish.build(alone, data_paths=paths, date=DATE, **QUIET)
     assert tree(alone) == tree(out)
