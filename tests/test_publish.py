@@ -25,9 +25,13 @@ from markupsafe import escape
 from rdflib.compare import isomorphic
 
 from heritage_graph.publish import build as publish
+from heritage_graph.publish import layout, pages as publish_pages, release as publish_release
+from heritage_graph.rdf import jsonld
+from heritage_graph.util.progress import StepProgress
 
 from heritage_graph import web
 from heritage_graph.errors import HeritageGraphError, InputError
+from heritage_graph.rdf.describe import describe
 from heritage_graph.rdf.load import load
 from heritage_graph.validate.run import to_rdflib
 from heritage_graph.rdf.vocab import DEFAULT_BASE
@@ -36,9 +40,9 @@ TESTS = Path(__file__).resolve().parent
 VALID = TESTS / "data" / "valid" / "claims.ttl"
 DATE = "2026-11-27"
 HG = DEFAULT_BASE + "ontology#"
-VOID = rdflib.Namespace(publish.VOID)
-DCAT = rdflib.Namespace(publish.DCAT)
-SPDX = rdflib.Namespace(publish.SPDX)
+VOID = rdflib.Namespace(publish_release.VOID)
+DCAT = rdflib.Namespace(publish_release.DCAT)
+SPDX = rdflib.Namespace(publish_release.SPDX)
 XSS = "<script>alert(1)</script>"
 
 
@@ -148,14 +152,14 @@ def test_context_maps_the_ontology_terms_and_prefixes(out):
 
 
 def test_gzipped_dumps_hold_the_same_bytes(out):
-    for dump in publish.DUMPS:
+    for dump in layout.DUMPS:
         name = f"heritage-graph{dump}"
         assert gzip.decompress((out / "dumps" / f"{name}.gz").read_bytes()) == (out / "dumps" / name).read_bytes()
 
 
 def test_checksums_match(out):
     lines = (out / "dumps" / "SHA256SUMS").read_text(encoding="utf-8").splitlines()
-    assert len(lines) == 2 * len(publish.DUMPS)
+    assert len(lines) == 2 * len(layout.DUMPS)
     for line in lines:
         digest, name = line.split("  ")
         assert hashlib.sha256((out / "dumps" / name).read_bytes()).hexdigest() == digest, name
@@ -206,15 +210,15 @@ def test_void_linksets_count_the_wikidata_and_geonames_links(void, reference):
         target = void.value(linkset, VOID.objectsTarget)
         counts[str(void.value(target, VOID.uriSpace))] = int(void.value(linkset, VOID.triples))
         assert void.value(linkset, VOID.linkPredicate) == rdflib.OWL.sameAs
-    assert counts[publish.WIKIDATA] == sum(1 for t in same_as if t.object.value.startswith(publish.WIKIDATA))
-    assert counts[publish.GEONAMES] == sum(1 for t in same_as if t.object.value.startswith(publish.GEONAMES))
-    assert counts[publish.WIKIDATA] > 0 and counts[publish.GEONAMES] > 0
+    assert counts[publish_release.WIKIDATA] == sum(1 for t in same_as if t.object.value.startswith(publish_release.WIKIDATA))
+    assert counts[publish_release.GEONAMES] == sum(1 for t in same_as if t.object.value.startswith(publish_release.GEONAMES))
+    assert counts[publish_release.WIKIDATA] > 0 and counts[publish_release.GEONAMES] > 0
 
 
 def test_void_distributions_give_size_media_type_and_checksum(void, out):
     dataset = rdflib.URIRef(DEFAULT_BASE + "dataset")
     distributions = list(void.objects(dataset, DCAT.distribution))
-    assert len(distributions) == 2 * len(publish.DUMPS)
+    assert len(distributions) == 2 * len(layout.DUMPS)
     dumps = set(void.objects(dataset, VOID.dataDump))
     for distribution in distributions:
         url = void.value(distribution, DCAT.downloadURL)
@@ -266,7 +270,7 @@ def test_every_typed_resource_has_a_page_and_its_data(out, release):
     assert release[1].resources == len(data.data_typed) > 0
     for node in data.data_typed:
         stem = out / web.doc_path(node.value, suffix="")
-        for suffix in (".html",) + publish.RESOURCE_FORMATS:
+        for suffix in (".html",) + layout.RESOURCE_FORMATS:
             assert stem.with_name(stem.name + suffix).is_file(), f"{node.value}{suffix}"
 
 
@@ -280,6 +284,34 @@ def test_a_resource_description_reads_back_in_every_format(out):
     for graph in pyld_quads(Path(f"{stem}.jsonld")).graphs():
         expanded += graph
     assert isomorphic(turtle, expanded)
+
+
+def test_a_resource_description_holds_its_claims_and_the_links_into_it(out, bundled_dataset):
+    """karlag.ttl of a release holds Karlag's own statements, the claims about it with theirs and
+    every statement linking into it: as many as SPARQL counts on the graph, and what the server gives."""
+    import pyoxigraph as ox
+
+    from heritage_graph.rdf.describe import describe_iri
+
+    karlag = ox.NamedNode(DEFAULT_BASE + "id/camp/karlag")
+    about = ox.NamedNode(HG + "about")
+    triples = {q.triple for q in ox.parse(path=out / "doc" / "camp" / "karlag.ttl", format=ox.RdfFormat.TURTLE)}
+
+    def count(where: str) -> int:
+        query = (f"PREFIX hg: <{HG}> PREFIX camp: <{DEFAULT_BASE}id/camp/> "
+                 f"SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?p ?o WHERE {{ {where} }} }}")
+        return int(next(iter(bundled_dataset.store.ox.query(query, use_default_graph_as_union=True)))["n"].value)
+
+    claims = {t.subject for t in triples if t.predicate == about and t.object == karlag}
+    assert len(claims) == count("?s hg:about camp:karlag BIND(hg:about AS ?p) BIND(camp:karlag AS ?o)") >= 3
+    assert len({t for t in triples if t.subject in claims}) == count("?s hg:about camp:karlag ; ?p ?o")
+    incoming = {t for t in triples if t.object == karlag and t.predicate != about}
+    assert len(incoming) == count("?s ?p camp:karlag FILTER(?p != hg:about) BIND(camp:karlag AS ?o)") > 0
+    assert len({t for t in triples if t.subject == karlag}) == count("camp:karlag ?p ?o BIND(camp:karlag AS ?s)")
+    assert len(triples) == count("{ camp:karlag ?p ?o BIND(camp:karlag AS ?s) } UNION "
+                                 "{ ?s ?p camp:karlag BIND(camp:karlag AS ?o) } UNION { ?s hg:about camp:karlag ; ?p ?o }")
+    assert len(triples) > 40
+    assert triples == set(describe_iri(bundled_dataset.store, karlag.value))  # what the server describes
 
 
 def test_resource_page_shows_names_claims_links_and_map(out):
@@ -420,19 +452,19 @@ def test_json_ld_written_as_text_is_what_json_dumps_writes(bundled_dataset):
     import pyoxigraph as ox
 
     data = web.SiteData(bundled_dataset.store, base=DEFAULT_BASE).preload()
-    prefixes = publish._prefixes(bundled_dataset.store, DEFAULT_BASE)
-    context = publish.JsonLdContext.from_store(bundled_dataset.store, DEFAULT_BASE, prefixes)
+    prefixes = publish_release.release_prefixes(bundled_dataset.store, DEFAULT_BASE)
+    context = jsonld.JsonLdContext.from_store(bundled_dataset.store, DEFAULT_BASE, prefixes)
     subjects = data.every_subject()
     assert len(subjects) > 1000
     for subject in subjects:
         pairs = data.out(subject)
         node = context.node(subject, pairs)
         assert context.node_text(subject, pairs) == json.dumps(node, ensure_ascii=False, indent=1), subject
-        assert context.node_text(subject, pairs, 4) == publish._json_text(node, level=4), subject
+        assert context.node_text(subject, pairs, 4) == jsonld.json_text(node, level=4), subject
     for node in data.data_typed:
-        described = publish.described(data, node)
+        described = describe(data, node, data.hgn("about"))
         triples = [ox.Triple(s, p, o) for s, pairs in described.items() for p, o in pairs]
-        assert context.description_text(described, "../../context.jsonld").encode("utf-8") == publish._json(
+        assert context.description_text(described, "../../context.jsonld").encode("utf-8") == jsonld.json_bytes(
             context.graph_document(triples, "../../context.jsonld")), node.value
 
 
@@ -457,7 +489,7 @@ def test_doc_path_and_iri_for_doc_are_inverse():
 
 def test_live_rendering_uses_absolute_links(bundled_dataset):
     html = web.render_resource(bundled_dataset.store, DEFAULT_BASE + "id/camp/karlag", root="/", base=DEFAULT_BASE)
-    assert 'href="/doc/place/dolinka.html"' in html and 'href="/assets/site.css"' in html
+    assert 'href="/doc/place/dolinka.html"' in html and 'href="/assets/web.css"' in html
     assert web.render_resource(bundled_dataset.store, DEFAULT_BASE + "id/camp/nowhere", base=DEFAULT_BASE) is None
     assert web.render_query(bundled_dataset.store, "no-such-query") is None
     assert "Karlag" in web.render_class(bundled_dataset.store, HG + "CampSystem", base=DEFAULT_BASE)
@@ -516,7 +548,7 @@ def test_a_failed_build_leaves_the_previous_release_intact(tmp_path, monkeypatch
         assert (ctx.staging / "dumps" / "heritage-graph.nq").is_file()  # part of the new release is written
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(publish, "_write_classes", broken)
+    monkeypatch.setattr(publish, "write_classes", broken)
     with pytest.raises(RuntimeError, match="disk full"):
         publish.build(out, data_paths=[changed], date=DATE, **QUIET)
     assert tree(out) == before
@@ -533,7 +565,7 @@ def test_a_killed_build_leaves_the_previous_release_intact(tmp_path):
         "from heritage_graph.publish import build as publish\n"
         "def die(ctx):\n"
         "    os.kill(os.getpid(), signal.SIGKILL)\n"
-        "publish._write_queries = die\n"
+        "publish.write_queries = die\n"
         f"publish.build({str(out)!r}, data_paths=[{str(changed)!r}], date={DATE!r})\n"
     )
     process = subprocess.run([sys.executable, "-c", script], capture_output=True, timeout=300, check=False)
@@ -619,7 +651,7 @@ def test_terminal_progress_writes_lines():
     import io
 
     stream = io.StringIO()
-    printer = publish.TerminalProgress(stream)
+    printer = StepProgress("build", stream)
     printer("load")
     printer("resource pages", 1, 2)
     printer("resource pages", 2, 2)
@@ -661,11 +693,15 @@ def register_release(tmp_path_factory):
 
 
 def described_graph(store, iri: str) -> rdflib.Graph:
-    """What a resource's documents must hold: its statements over every graph (and those of the
-    blank nodes it leads to), read from the store."""
+    """What a resource's documents must hold, read from the store: its statements over every graph
+    and those of the blank nodes it leads to, the claims about it with theirs, and the statements
+    linking into it."""
     import pyoxigraph as ox
 
-    triples, seen, frontier = set(), set(), [ox.NamedNode(iri)]
+    resource = ox.NamedNode(iri)
+    about = ox.NamedNode(DEFAULT_BASE + "ontology#about")
+    triples, seen = set(), set()
+    frontier = [resource] + [q.subject for q in store.ox.quads_for_pattern(None, about, resource, None)]
     while frontier:
         node = frontier.pop()
         for q in store.ox.quads_for_pattern(node, None, None, None):
@@ -673,6 +709,7 @@ def described_graph(store, iri: str) -> rdflib.Graph:
             if isinstance(q.object, ox.BlankNode) and q.object not in seen:
                 seen.add(q.object)
                 frontier.append(q.object)
+    triples.update(q.triple for q in store.ox.quads_for_pattern(None, None, resource, None))
     return to_rdflib([ox.Quad(t.subject, t.predicate, t.object) for t in triples])
 
 
@@ -736,7 +773,7 @@ def test_pages_written_by_two_processes_are_those_written_by_one(register_releas
     """The resource pages are shared out between the build's process and a worker it forks; a
     build without the worker writes the same release, byte for byte."""
     out, _result, _dataset, paths = register_release
-    monkeypatch.setattr(publish, "_can_fork", lambda: False)
+    monkeypatch.setattr(publish_pages, "_can_fork", lambda: False)
     alone = tmp_path / "alone"
     publish.build(alone, data_paths=paths, date=DATE, **QUIET)
     assert tree(alone) == tree(out)

@@ -18,7 +18,6 @@ the Turtle file. See ``docs/import.md``.
 
 from __future__ import annotations
 
-import re
 import tempfile
 import time
 from collections import Counter
@@ -30,20 +29,14 @@ import pyoxigraph as ox
 
 from ..errors import InputError
 from ..rdf.load import load
-from ..rdf.vocab import DCTERMS, GEO, HG, HGID, KINDS, OWL, RDF, RDFS, SKOS, XSD, expand_name, shorten
+from ..rdf.turtle import serialize_turtle
+from ..rdf.vocab import HG, RDF, expand_name, shorten
 from ..util import resources
 from ..util.atomic import check_writable, replace_files, write_atomic
 from ..validate.run import validate
 from . import adapters
 from .adapters.base import Problem, TableCount
 from .adapters.csv_mapping import CsvMappingAdapter, load_mapping
-
-#: Prefixes a written file may declare, in the order they are declared (only those used are).
-STANDARD_PREFIXES: list[tuple[str, str]] = (
-    [("hg", HG)]
-    + [(kind, f"{HGID}{kind}/") for kind in KINDS]
-    + [("rdf", RDF), ("rdfs", RDFS), ("owl", OWL), ("xsd", XSD), ("skos", SKOS), ("dcterms", DCTERMS), ("geo", GEO)]
-)
 
 
 class ImportValidationError(InputError):
@@ -278,138 +271,6 @@ def validate_turtle(turtle: str, target: Path, *, context: list[ox.Quad] | None 
                 report,
             )
     return report, seconds
-
-
-#################################################################
-# Turtle
-#################################################################
-
-_LOCAL = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?$")
-_INTEGER = re.compile(r"^[+-]?[0-9]+$")
-_DECIMAL = re.compile(r"^[+-]?[0-9]*\.[0-9]+$")
-_PREDICATE_ORDER = [RDF + "type"]
-
-
-def _escape(value: str) -> str:
-    out = []
-    for ch in value:
-        if ch == "\\":
-            out.append("\\\\")
-        elif ch == '"':
-            out.append('\\"')
-        elif ch == "\n":
-            out.append("\\n")
-        elif ch == "\r":
-            out.append("\\r")
-        elif ch == "\t":
-            out.append("\\t")
-        elif ord(ch) < 0x20 or ch == "\x7f":
-            out.append(f"\\u{ord(ch):04X}")
-        else:
-            out.append(ch)
-    return "".join(out)
-
-
-class _Namer:
-    def __init__(self, prefixes: list[tuple[str, str]]):
-        # longest namespace first, so that hgid kinds win over shorter ones
-        self.prefixes = sorted(prefixes, key=lambda p: -len(p[1]))
-        self.used: set[str] = set()
-
-    def iri(self, value: str) -> str:
-        for prefix, namespace in self.prefixes:
-            if value.startswith(namespace):
-                local = value[len(namespace):]
-                if local and _LOCAL.match(local):
-                    self.used.add(prefix)
-                    return f"{prefix}:{local}"
-        return "<" + value.replace("\\", "\\u005C").replace(">", "\\u003E") + ">"
-
-    def term(self, term) -> str:
-        if isinstance(term, ox.NamedNode):
-            if term.value == RDF + "type":
-                self.used.add("rdf")
-                return "rdf:type"
-            return self.iri(term.value)
-        if isinstance(term, ox.BlankNode):
-            return f"_:{term.value}"
-        if isinstance(term, ox.Literal):
-            if term.language:
-                return f'"{_escape(term.value)}"@{term.language}'
-            datatype = term.datatype.value
-            if datatype == XSD + "string":
-                return f'"{_escape(term.value)}"'
-            if datatype == XSD + "integer" and _INTEGER.match(term.value):
-                return term.value
-            if datatype == XSD + "decimal" and _DECIMAL.match(term.value):
-                return term.value
-            return f'"{_escape(term.value)}"^^{self.iri(datatype)}'
-        raise TypeError(f"cannot write {term!r} in Turtle")
-
-
-def serialize_turtle(quads: Iterable[ox.Quad], *, header: list[str] | None = None,
-                     prefixes: dict[str, str] | None = None, sections: dict[str, str] | None = None) -> str:
-    """Quads as readable Turtle, deterministic for the same quads in the same order.
-
-    Resources are written in the order their first quad comes; within one, ``rdf:type`` first,
-    then the predicates in the order they come, each with its objects in order. ``sections``
-    maps a subject IRI to a heading written as a comment when it changes. The text is parsed back
-    and compared with the quads, so a writer fault can never reach a file.
-    """
-    quads = list(quads)
-    namer = _Namer(STANDARD_PREFIXES + sorted((prefixes or {}).items()))
-    by_subject: dict = {}
-    for quad in quads:
-        predicates = by_subject.setdefault(quad.subject, {})
-        objects = predicates.setdefault(quad.predicate, [])
-        if quad.object not in objects:
-            objects.append(quad.object)
-    blocks: list[str] = []
-    current_section = None
-    for subject, predicates in by_subject.items():
-        heading = (sections or {}).get(getattr(subject, "value", None))
-        if heading is not None and heading != current_section:
-            current_section = heading
-            blocks.append("#" * 65 + "\n# " + heading.replace("\n", " ") + "\n" + "#" * 65)
-        ordered = sorted(predicates.items(), key=lambda item: 0 if item[0].value in _PREDICATE_ORDER else 1)
-        lines = [namer.term(subject)]
-        for index, (predicate, objects) in enumerate(ordered):
-            end = " ." if index == len(ordered) - 1 else " ;"
-            name = namer.term(predicate)
-            rendered = [namer.term(o) for o in objects]
-            one_line = f"    {name} " + " , ".join(rendered)
-            if len(one_line) + len(end) <= 110 or len(rendered) == 1:
-                lines.append(one_line + end)
-            else:
-                indent = " " * (5 + len(name))
-                lines.append(f"    {name} {rendered[0]} ,")
-                for k, value in enumerate(rendered[1:], start=1):
-                    lines.append(f"{indent}{value}" + (end if k == len(rendered) - 1 else " ,"))
-        blocks.append("\n".join(lines))
-    width = max((len(p) for p, _ in STANDARD_PREFIXES + list((prefixes or {}).items()) if p in namer.used),
-                default=0) + 2
-    declared = [f"@prefix {prefix + ':':<{width}}<{namespace}> ."
-                for prefix, namespace in STANDARD_PREFIXES + sorted((prefixes or {}).items())
-                if prefix in namer.used]
-    head = "".join(f"# {line}".rstrip() + "\n" for line in (header or []))
-    text = (head + "\n" if head else "") + "\n".join(declared) + "\n\n" + "\n\n".join(blocks) + "\n"
-    _check_round_trip(text, quads)
-    return text
-
-
-def _check_round_trip(text: str, quads: list[ox.Quad]) -> None:
-    try:
-        parsed = {ox.Triple(q.subject, q.predicate, q.object)
-                  for q in ox.parse(text.encode("utf-8"), format=ox.RdfFormat.TURTLE)}
-    except MemoryError as exc:  # one term longer than the parser's 16 MiB buffer
-        longest = max((len(q.object.value) for q in quads if isinstance(q.object, ox.Literal)), default=0)
-        raise InputError(f"a text of {longest:,} characters is longer than an RDF term may be (16 MiB); "
-                         "nothing was written") from exc
-    expected = {ox.Triple(q.subject, q.predicate, q.object) for q in quads}
-    if parsed != expected:  # pragma: no cover - a bug of the writer, not of the input
-        missing = list(expected - parsed)[:3]
-        extra = list(parsed - expected)[:3]
-        raise RuntimeError(f"the Turtle writer lost or changed triples: missing {missing}, extra {extra}")
 
 
 def _clip(text: str, width: int = 100) -> str:

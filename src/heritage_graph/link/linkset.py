@@ -16,7 +16,8 @@ from typing import Iterable, Sequence
 import pyoxigraph as ox
 
 from ..errors import InputError
-from ..ingest.importer import context_extract, serialize_turtle, validate_turtle
+from ..ingest.importer import context_extract, validate_turtle
+from ..rdf.turtle import serialize_turtle
 from ..rdf.vocab import DCTERMS, HG, HGID, OWL, RDF, RDFS, SKOS, XSD
 from ..util import resources
 from ..util.atomic import check_writable, write_atomic

@@ -43,6 +43,7 @@ import pyoxigraph as ox
 from . import negotiation as neg
 from ..errors import ConfigError, QueryError
 from ..rdf.labels import label
+from ..rdf.describe import describe_iri
 from ..rdf.store import OxigraphStore, QueryResult
 from ..rdf.vocab import DEFAULT_BASE, GRAPH, PREFIXES, RDFS, configured_base
 
@@ -601,24 +602,8 @@ def _results_xml(result: QueryResult) -> str:
 
 
 def describe(store: OxigraphStore, iri: str, base: str = DEFAULT_BASE) -> list[ox.Triple]:
-    """The RDF of a resource: its own triples, the triples that point at it, and the claims about it.
-
-    Each triple once, whichever graphs hold it.
-    """
-    try:
-        node = ox.NamedNode(iri)
-    except ValueError:
-        return []
-    about = ox.NamedNode(base + "ontology#about")
-    seen: dict[ox.Triple, None] = {}
-    for quad in store.ox.quads_for_pattern(node, None, None, None):
-        seen.setdefault(quad.triple)
-    for quad in store.ox.quads_for_pattern(None, None, node, None):
-        seen.setdefault(quad.triple)
-    for quad in store.ox.quads_for_pattern(None, about, node, None):
-        for claim_quad in store.ox.quads_for_pattern(quad.subject, None, None, None):
-            seen.setdefault(claim_quad.triple)
-    return list(seen)
+    """The RDF of a resource, as a release's files hold it (:func:`heritage_graph.rdf.describe.describe`)."""
+    return describe_iri(store, iri, base)
 
 
 def prefixes_for(base: str) -> dict[str, str]:

@@ -198,3 +198,70 @@ def progress(
         yield bar
     finally:
         bar.close()
+
+
+class StepProgress:
+    """The progress of a command made of steps, on standard error: a line per step, and for the
+    long ones a counter; when someone is watching (:func:`watching`), the counter is a
+    :class:`Progress` bar with the rate and the time left.
+
+    Call it ``(step)`` when a step starts and ``(step, done, total)`` as a long one goes.
+
+    >>> import io
+    >>> screen = io.StringIO()
+    >>> report = StepProgress("build", screen, bars=False)
+    >>> report("load"); report("pages", 1, 2); report("pages", 2, 2); report("swap")
+    >>> print(screen.getvalue().replace("\\r", "|"))
+    build: load
+    |build: pages 1/2 (50%)|build: pages 2/2 (100%)
+    build: swap
+    <BLANKLINE>
+    """
+
+    def __init__(self, command: str, stream: TextIO | None = None, *, bars: bool | None = None,
+                 units: dict[str, str] | None = None):
+        self.command = command
+        self.stream = stream or sys.stderr
+        self.bars = watching(self.stream) if bars is None else bars
+        self.units = dict(units or {})
+        self._last: tuple | None = None
+        self._bar: Progress | None = None
+        self._step: str | None = None
+        self._before = 0
+
+    def __call__(self, step: str, done: int | None = None, total: int | None = None) -> None:
+        if done is None or total is None:
+            self._end_counter()
+            self.stream.write(f"{self.command}: {step}\n")
+        elif self.bars:
+            self._draw(step, done, total)
+        else:
+            percent = 100 * done // max(total, 1)
+            if self._last != (step, percent) or done == total:
+                self._last = (step, percent)
+                self.stream.write(f"\r{self.command}: {step} {done}/{total} ({percent}%)")
+                if done >= total:
+                    self.stream.write("\n")
+                    self._last = None
+        self.stream.flush()
+
+    def _draw(self, step: str, done: int, total: int) -> None:
+        if self._bar is None or self._step != step:
+            # a step may find part of its work done (what a worker process did meanwhile):
+            # the bar, and its rate, are of what is left
+            self._end_counter()
+            label = f"{self.command}: {step}" + (f" ({done:,} done before)" if done else "")
+            self._step, self._before = step, done
+            self._bar = Progress(total - done, label, self.units.get(step, "items"), stream=self.stream, enabled=True,
+                                 delay=0.5, interval=0.2, clock=time.monotonic)
+        self._bar.update(done - self._before - self._bar.done)
+        if done >= total:
+            self._end_counter()
+
+    def _end_counter(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+            self._bar = None
+        if self._last is not None:
+            self.stream.write("\n")
+            self._last = None

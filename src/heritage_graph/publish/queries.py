@@ -1,0 +1,131 @@
+"""The stored queries in a release: the catalogue page and, per query, its page with the current
+answer, the answer as CSV and SPARQL JSON, and the chart of the home page."""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+
+import pyoxigraph as ox
+
+from ..queries import catalogue as q
+from ..queries.results import render
+from ..rdf.store import OxigraphStore
+from .. import web
+from .release import Release
+
+
+#: The stored query the chart of the home page draws.
+CHART_QUERY = "prisoner-shares"
+
+
+class _KeptResults:
+    """Stands for the pyoxigraph store when the build runs its stored queries.
+
+    Each SELECT's solutions are serialized by Oxigraph as SPARQL JSON and kept (``last``), for
+    the answer files. A result longer than ``limit`` rows (a register's names: hundreds of
+    thousands) is handed on with its first ``limit`` rows only, which is what its page shows;
+    ``shape`` then says how many rows it has and which columns hold numbers only.
+    """
+
+    def __init__(self, store: ox.Store, limit: int):
+        self.store = store
+        self.limit = limit
+        self.last: bytes | None = None
+        self.shape: web.ResultShape | None = None
+
+    def query(self, sparql: str, **options):
+        self.last = self.shape = None
+        result = self.store.query(sparql, **options)
+        if not isinstance(result, ox.QuerySolutions):
+            return result
+        self.last = result.serialize(format=ox.QueryResultsFormat.JSON)
+        shape = _result_shape(self.last)
+        if shape.total > self.limit:
+            first = _first_solutions(self.last, self.limit)
+            if first is not None:
+                self.shape = shape
+                return ox.parse_query_results(first, format=ox.QueryResultsFormat.JSON)
+        return ox.parse_query_results(self.last, format=ox.QueryResultsFormat.JSON)
+
+    def __getattr__(self, name):
+        return getattr(self.store, name)
+
+
+def _result_shape(answer: bytes) -> web.ResultShape:
+    """How many solutions a SPARQL JSON answer holds, and which variables are numbers in all of them."""
+    solutions = ox.parse_query_results(answer, format=ox.QueryResultsFormat.JSON)
+    variables = [v.value for v in solutions.variables]
+    numbers = list(variables)  # the variables with no other value so far
+    bound: set[str] = set()
+    total = 0
+    for solution in solutions:
+        total += 1
+        if numbers:
+            still = []
+            for name in numbers:
+                term = solution[name]
+                if term is None:
+                    still.append(name)
+                elif type(term) is ox.Literal and term.datatype.value in web.NUMERIC_DATATYPES:
+                    bound.add(name)
+                    still.append(name)
+            numbers = still
+    return web.ResultShape(total, {v: v in bound and v in numbers for v in variables})
+
+
+def _first_solutions(answer: bytes, count: int) -> bytes | None:
+    """A SPARQL JSON answer cut to its first ``count`` solutions (None if it cannot be cut so)."""
+    text = answer.decode("utf-8")
+    found = re.search(r'"bindings"\s*:\s*\[', text)
+    if found is None:
+        return None
+    decoder = json.JSONDecoder()
+    end = found.end()
+    try:
+        for _ in range(count):
+            while text[end] in ", \t\r\n":
+                end += 1
+            _binding, end = decoder.raw_decode(text, end)
+        cut = text[:end] + "]}}"
+        json.loads(cut)
+    except (ValueError, IndexError):
+        return None
+    return cut.encode("utf-8")
+
+
+def write_queries(ctx: Release) -> None:
+    """queries/index.html and, per stored query, its page and its answer as CSV and JSON."""
+    ctx.write("queries/index.html", web.render_queries(ctx.store, root="../"))
+    store, kept = ctx.store, None
+    if isinstance(store, OxigraphStore):
+        store = copy.copy(store)
+        store.ox = kept = _KeptResults(ctx.store.ox, web.RESULT_LIMIT)
+    catalogue = q.catalogue()
+    for i, (name, stored) in enumerate(catalogue.items()):
+        ctx.progress("query pages", i, len(catalogue))
+        if kept is not None:
+            kept.last = kept.shape = None
+        # the chart draws every row of its query: that one is read whole
+        run_on = ctx.store if name == CHART_QUERY else store
+        result, error = web.query_result(run_on, stored, federated=False)
+        answer = kept.last if kept is not None and run_on is store else None
+        shape = kept.shape if answer is not None else None
+        if error and not web.is_federated(stored):
+            ctx.warnings.append(f"stored query {name}: {error}")
+        if result is not None and result.kind == "select":
+            if answer is not None:  # Oxigraph's own W3C writers
+                ctx.write(f"queries/{name}.csv", ox.parse_query_results(answer, format=ox.QueryResultsFormat.JSON)
+                          .serialize(format=ox.QueryResultsFormat.CSV))
+                ctx.write(f"queries/{name}.json", answer)
+            else:
+                ctx.write(f"queries/{name}.csv", render(result, "csv"))
+                ctx.write(f"queries/{name}.json", render(result, "json"))
+        html = web.render_query(ctx.store, name, root="../", data=ctx.data, result=result, error=error, shape=shape)
+        ctx.write(f"queries/{name}.html", html)
+        if name == CHART_QUERY and result is not None:
+            ctx.write("charts/prisoner-shares.svg",
+                      web.chart_svg(ctx.store, root="../", data=ctx.data, result=result, standalone=True))
+            ctx.chart = web.chart_svg(ctx.store, root="", data=ctx.data, result=result)
+    ctx.progress("query pages", len(catalogue), len(catalogue))
