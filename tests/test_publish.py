@@ -489,7 +489,7 @@ def test_doc_path_and_iri_for_doc_are_inverse():
 
 def test_live_rendering_uses_absolute_links(bundled_dataset):
     html = web.render_resource(bundled_dataset.store, DEFAULT_BASE + "id/camp/karlag", root="/", base=DEFAULT_BASE)
-    assert 'href="/doc/place/dolinka.html"' in html and 'href="/assets/web.css"' in html
+    assert 'href="/doc/place/dolinka.html"' in html and 'href="/assets/site.css"' in html
     assert web.render_resource(bundled_dataset.store, DEFAULT_BASE + "id/camp/nowhere", base=DEFAULT_BASE) is None
     assert web.render_query(bundled_dataset.store, "no-such-query") is None
     assert "Karlag" in web.render_class(bundled_dataset.store, HG + "CampSystem", base=DEFAULT_BASE)
