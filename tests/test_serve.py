@@ -17,7 +17,8 @@ import pytest
 from heritage_graph.serve import negotiation as neg
 from heritage_graph.queries import catalogue as q
 from heritage_graph.queries.results import to_csv
-from heritage_graph.serve.app import Refused, check_query, create_app, describe, inspect_query
+from heritage_graph.serve.app import create_app, describe
+from heritage_graph.serve.policy import Refused, check_query, inspect_query
 from heritage_graph.rdf.store import parse_json_results
 
 from .servers import free_port

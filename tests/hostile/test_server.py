@@ -31,7 +31,7 @@ import httpx
 import pyoxigraph as ox
 import pytest
 
-from heritage_graph.serve.app import Refused, check_query
+from heritage_graph.serve.policy import Refused, check_query
 
 from ..servers import QuietHandler, free_port, http_server, oxigraph_server, put_graph, stop
 
