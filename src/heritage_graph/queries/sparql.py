@@ -1,0 +1,325 @@
+"""Reading a SPARQL text without running it: the one place that says what a query is and does.
+
+:func:`inspect` parses the text with rdflib's SPARQL grammar (SPARQL 1.1 Query and Update) and
+answers from the parse tree only: the form (``SELECT``, ``CONSTRUCT``, ``ASK``, ``DESCRIBE`` or
+``UPDATE``), whether it only reads, the endpoint of every ``SERVICE`` clause wherever it is nested
+(an absolute IRI after ``PREFIX`` and ``BASE`` are applied as RFC 3986 says, or a variable), the
+graphs of its ``FROM`` and ``FROM NAMED`` clauses, its projected variables and every variable it
+names. The endpoint's policy (:mod:`heritage_graph.serve.policy`) and parameter binding decide on
+this answer, never on the text.
+
+How the text is read, and where readers of SPARQL differ:
+
+- Codepoint escapes (``\\u0053``) are decoded before parsing, everywhere, as SPARQL 1.1 (§19.2)
+  says; Oxigraph decodes them inside strings and IRIs only. The two readings give the same tokens
+  unless an escape decodes to a character that ends a string, an IRI or a comment (a quote, a
+  backslash, ``>``, a line end): :func:`escaped_delimiters` says so, and a caller that hands the
+  text to Oxigraph refuses it.
+- A carriage return ends a comment, as the grammar says (rdflib alone would read on to the next
+  line feed).
+- rdflib's grammar is used through a private copy in which a ``SERVICE`` clause does not search
+  the whole text for its own source (which costs a scan of the text per clause, and fails on a
+  prefixed name with an escaped ``#`` before it).
+
+Bounds: texts longer than :data:`MAX_LENGTH` characters are refused with a :class:`QueryError`
+before parsing. rdflib's parser reads some 10 KB a second on the slowest shapes of query found
+(hundreds of ``FILTER`` or ``BIND`` clauses), about 1 MB a second on long ``VALUES`` blocks; it
+recurses once per triple pattern of a group, so a group of more than about 200 patterns, or
+brackets nested some 200 deep, is refused with a :class:`QueryError` too.
+
+>>> info = inspect('PREFIX e: <http://e/> SELECT ?s { ?s ?p ?o . SERVICE SILENT e:x { ?s ?p "SERVICE" } }')
+>>> info.form, info.read_only, info.endpoints, info.projected, info.variables
+('SELECT', True, ('http://e/x',), ('s',), ('s', 'p', 'o'))
+>>> inspect("LOAD <http://e/data.ttl>").operations
+('LOAD',)
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Iterator
+from urllib.parse import urljoin
+
+import pyparsing
+from rdflib.plugins.sparql import parser as rdflib_parser
+from rdflib.plugins.sparql.algebra import translateQuery
+from rdflib.plugins.sparql.parserutils import CompValue
+from rdflib.term import URIRef, Variable
+
+from ..errors import QueryError
+
+#: The longest text :func:`inspect` reads (characters); see the module's notes on the parser's speed.
+MAX_LENGTH = 65_536
+
+QUERY_FORMS = ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE")
+
+#: The keyword of each SPARQL Update operation, by the name of its node in the parse tree.
+UPDATE_OPERATIONS = {
+    "InsertData": "INSERT DATA", "DeleteData": "DELETE DATA", "DeleteWhere": "DELETE WHERE",
+    "Modify": "MODIFY", "Load": "LOAD", "Clear": "CLEAR", "Drop": "DROP", "Create": "CREATE",
+    "Add": "ADD", "Move": "MOVE", "Copy": "COPY",
+}
+
+_FORMS = {"SelectQuery": "SELECT", "ConstructQuery": "CONSTRUCT", "AskQuery": "ASK", "DescribeQuery": "DESCRIBE"}
+
+#: Characters that end a string, an IRI or a comment, or escape the next one: a codepoint escape
+#: that decodes to one of them is read differently by engines that decode escapes only in strings.
+DELIMITERS = frozenset("\"'\\>\n\r")
+
+_SERVICE = "ServiceGraphPattern"
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
+
+
+@dataclass(frozen=True)
+class Service:
+    """One ``SERVICE`` clause: its endpoint (an absolute IRI, or ``?name`` for a variable) and
+    whether it is ``SILENT``."""
+
+    endpoint: str
+    silent: bool = False
+
+    @property
+    def variable(self) -> bool:
+        """Whether the endpoint is a variable, known only when the query runs."""
+        return self.endpoint.startswith("?")
+
+
+@dataclass(frozen=True)
+class Inspection:
+    """What a SPARQL text is, read from its parse tree (see :func:`inspect`).
+
+    ``form`` is ``SELECT``, ``CONSTRUCT``, ``ASK``, ``DESCRIBE`` or ``UPDATE``; ``operations`` the
+    keyword of each operation of an update (``INSERT DATA``, ``LOAD``, ``MODIFY`` …). ``services``
+    are the ``SERVICE`` clauses in the order they are written; ``default_graphs`` and
+    ``named_graphs`` the IRIs of ``FROM`` and ``FROM NAMED``. ``projected`` are the names of the
+    variables a ``SELECT`` answers with (``SELECT *`` included), ``variables`` every variable the
+    text names, each once, in the order written.
+    """
+
+    form: str
+    operations: tuple[str, ...] = ()
+    services: tuple[Service, ...] = ()
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+    projected: tuple[str, ...] = ()
+    variables: tuple[str, ...] = ()
+
+    @property
+    def read_only(self) -> bool:
+        """Whether the text is a query (it reads), not an update (it writes, loads or drops)."""
+        return self.form != "UPDATE"
+
+    @property
+    def endpoints(self) -> tuple[str, ...]:
+        """The endpoint of every ``SERVICE`` clause, each once (``?name`` for a variable)."""
+        return tuple(dict.fromkeys(s.endpoint for s in self.services))
+
+
+def inspect(text: str, base: str | None = None) -> Inspection:
+    """What the SPARQL query or update ``text`` is, read without running it; relative IRIs are
+    resolved against its ``BASE``, else ``base``.
+
+    :raises QueryError: the text does not parse (the message names the line and column where the
+        parser stopped: at the error, or at the start of the clause that holds it), names an
+        undeclared prefix, or is longer than :data:`MAX_LENGTH`.
+
+    >>> inspect("BASE <http://e/a/> SELECT * FROM <g> { ?s ?p ?o FILTER EXISTS { SERVICE <../q> {} } }")
+    Inspection(form='SELECT', operations=(), services=(Service(endpoint='http://e/q', silent=False),), \
+default_graphs=('http://e/a/g',), named_graphs=(), projected=('s', 'p', 'o'), variables=('s', 'p', 'o'))
+    >>> inspect("SELECT * { ?s ?p ?o.SERVICE ?where { } }").endpoints
+    ('?where',)
+    >>> inspect("SELECT * {")
+    Traceback (most recent call last):
+    ...
+    heritage_graph.errors.QueryError: line 1, column 11: SPARQL syntax error: ...
+    """
+    if len(text) > MAX_LENGTH:
+        raise QueryError(f"the query is {len(text):,} characters long; queries of at most {MAX_LENGTH:,} "
+                         "characters are read")
+    return _inspect(text, base)
+
+
+@lru_cache(maxsize=256)
+def _inspect(text: str, base: str | None) -> Inspection:
+    tree = _parse(_readable(text))
+    if isinstance(tree, CompValue):  # an update: one node per operation, each with its prologue
+        return _update(tree, base)
+    prologue, query = tree[0], tree[1]
+    iris = _Iris(base)
+    iris.declare(prologue)
+    form = _FORMS[query.name]
+    _check_prefixes(query, iris)
+    services = tuple(_services(query, iris))
+    default, named = [], []
+    for clause in _get(query, "datasetClause") or []:
+        if "default" in clause:
+            default.append(iris.absolute(clause["default"]))
+        else:
+            named.append(iris.absolute(clause["named"]))
+    variables = tuple(dict.fromkeys(_variables(query)))
+    projected: tuple[str, ...] = ()
+    if form == "SELECT":
+        projected = _projected(tree, query, variables)
+    return Inspection(form, (), services, tuple(default), tuple(named), projected, variables)
+
+
+def _get(node: CompValue, key: str):
+    """A parameter of a parse tree node, or None (``CompValue.get`` answers the key's name)."""
+    return dict.get(node, key)
+
+
+def escaped_delimiters(text: str) -> bool:
+    r"""Whether a codepoint escape of ``text`` decodes to a quote, a backslash, ``>`` or a line end,
+    so that a reader that decodes escapes before parsing (SPARQL, this module) and one that decodes
+    them inside strings and IRIs only (Oxigraph) read different tokens.
+
+    >>> escaped_delimiters(r'SELECT * { BIND("\u0022 # " AS ?x) }'), escaped_delimiters(r'ASK { ?s ?p "\u00e9" }')
+    (True, False)
+    """
+    return any(_decoded(m.group(1)) in DELIMITERS for m in rdflib_parser.expandUnicodeEscapes_re.finditer(text))
+
+
+def _decoded(digits: str) -> str:
+    try:
+        return chr(int(digits, 16))
+    except (ValueError, OverflowError):
+        return ""
+
+
+def _readable(text: str) -> str:
+    """The text with its line ends as the grammar reads them: a carriage return ends a line (and a
+    comment) as a line feed does."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+@lru_cache(maxsize=1)
+def _grammar() -> tuple[pyparsing.ParserElement, pyparsing.ParserElement]:
+    """rdflib's query and update grammars, copied, the copy's ``SERVICE`` clause renamed so that it
+    does not search the whole text for its own source (rdflib's ``Comp`` does, for that name)."""
+    memo: dict = {}
+    query, update = copy.deepcopy((rdflib_parser.Query, rdflib_parser.UpdateUnit), memo)
+    service = memo[id(rdflib_parser.ServiceGraphPattern)]
+    service.name = service.customName = _SERVICE + "_"
+    return query, update
+
+
+def _parse(text: str):
+    """The parse tree of a query (``ParseResults``: prologue, query) or an update (``CompValue``)."""
+    query, update = _grammar()
+    try:
+        decoded = rdflib_parser.expandUnicodeEscapes(text)
+    except ValueError as exc:
+        raise QueryError(f"SPARQL syntax error: {exc}") from exc
+    failures = []
+    for grammar in (query, update):
+        try:
+            result = grammar.parse_string(decoded, parse_all=True)
+            return result if grammar is query else result[0]
+        except pyparsing.ParseBaseException as exc:
+            failures.append(exc)
+        except RecursionError:
+            raise QueryError("the query nests too deeply, or has too many triple patterns in one group, "
+                             "to be read (some 200 at most)") from None
+    # The reading that got further says best what is wrong.
+    exc = max(failures, key=lambda e: e.loc)
+    found = f", found {decoded[exc.loc:exc.loc + 20]!r}" if exc.loc < len(decoded) else ", found the end"
+    message = exc.msg.replace("Expected", "expected", 1)
+    raise QueryError(f"line {exc.lineno}, column {exc.col}: SPARQL syntax error: {message}{found}") from None
+
+
+class _Iris:
+    """Prefixed names and relative IRIs made absolute, as a prologue declares them."""
+
+    def __init__(self, base: str | None):
+        self.base = base or ""
+        self.prefixes: dict[str, str] = {}
+
+    def declare(self, prologue) -> None:
+        for decl in prologue or []:
+            if decl.name == "Base":
+                self.base = self.resolve(str(decl["iri"]))
+            elif decl.name == "PrefixDecl":
+                self.prefixes[_get(decl, "prefix") or ""] = self.resolve(str(decl["iri"]))
+
+    def resolve(self, reference: str) -> str:
+        """``reference`` against the base as RFC 3986 says: one with a scheme is absolute as written
+        (``http:127.0.0.1/`` too, which Python's ``urljoin`` would put under the base's host)."""
+        if not self.base or _SCHEME.match(reference):
+            return reference
+        return urljoin(self.base, reference)
+
+    def absolute(self, term) -> str:
+        """An IRI term of the parse tree (an ``<IRI>`` or a prefixed name) as an absolute IRI."""
+        if isinstance(term, CompValue) and term.name == "pname":
+            prefix = _get(term, "prefix") or ""
+            if prefix not in self.prefixes:
+                raise QueryError(f"the query uses the prefix {prefix}: but does not declare it")
+            return self.prefixes[prefix] + re.sub(r"\\(.)", r"\1", _get(term, "localname") or "")
+        return self.resolve(str(term))
+
+
+def _nodes(tree) -> Iterator:
+    """Every node of a parse tree, depth first, in the order written (iteratively: trees are deep)."""
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        yield node
+        if isinstance(node, CompValue):
+            stack.extend(reversed(list(dict.values(node))))
+        elif isinstance(node, (list, tuple, pyparsing.ParseResults)):
+            stack.extend(reversed(list(node)))
+
+
+def _check_prefixes(tree, iris: _Iris) -> None:
+    """Every prefixed name's prefix is declared (:meth:`_Iris.absolute` raises if not)."""
+    for node in _nodes(tree):
+        if isinstance(node, CompValue) and node.name == "pname":
+            iris.absolute(node)
+
+
+def _services(tree, iris: _Iris) -> Iterator[Service]:
+    for node in _nodes(tree):
+        if isinstance(node, CompValue) and node.name == _SERVICE + "_":
+            term = node["term"]
+            endpoint = f"?{term}" if isinstance(term, Variable) else iris.absolute(term)
+            yield Service(endpoint, "silent" in node)
+
+
+def _variables(tree) -> Iterator[str]:
+    for node in _nodes(tree):
+        if isinstance(node, Variable):
+            yield str(node)
+
+
+def _projected(tree, query, variables: tuple[str, ...]) -> tuple[str, ...]:
+    """The variables a SELECT answers with: those it lists, or for ``SELECT *`` those in scope."""
+    listed = _get(query, "projection")
+    if isinstance(listed, list):  # "*" otherwise
+        return tuple(str(_get(item, "evar") or _get(item, "var")) for item in listed)
+    try:
+        for node in _nodes(query):  # rdflib's algebra knows the clause by its own name
+            if isinstance(node, CompValue) and node.name == _SERVICE + "_":
+                node.name = _SERVICE
+        in_scope = {str(v) for v in translateQuery(tree).algebra["PV"]}
+    except RecursionError:
+        raise QueryError("the query nests too deeply to be read") from None
+    except Exception as exc:  # rdflib's algebra raises bare Exceptions for what SPARQL forbids
+        raise QueryError(f"SPARQL error: {exc}") from exc
+    return tuple(v for v in variables if v in in_scope)
+
+
+def _update(tree: CompValue, base: str | None) -> Inspection:
+    """An update request: each operation comes after its own prologue, whose declarations hold on."""
+    iris = _Iris(base)
+    operations, services, variables = [], [], []
+    for prologue, request in zip(_get(tree, "prologue") or [], _get(tree, "request") or []):
+        iris.declare(prologue)
+        _check_prefixes(request, iris)
+        operations.append(UPDATE_OPERATIONS.get(request.name, request.name.upper()))
+        services += _services(request, iris)
+        variables += _variables(request)
+    return Inspection("UPDATE", tuple(operations), tuple(services),
+                      variables=tuple(dict.fromkeys(variables)))
