@@ -17,7 +17,9 @@ import pytest
 from heritage_graph.serve import negotiation as neg
 from heritage_graph.queries import catalogue as q
 from heritage_graph.queries.results import to_csv
-from heritage_graph.serve.app import Refused, check_query, create_app, describe, inspect_query
+from heritage_graph.queries.sparql import inspect
+from heritage_graph.serve.app import create_app, describe
+from heritage_graph.serve.policy import Refused, check_query
 from heritage_graph.rdf.store import parse_json_results
 
 from .servers import free_port
@@ -127,8 +129,9 @@ def test_negotiation_never_raises():
     ("PREFIX x: <http://e/> DELETE WHERE { ?s ?p ?o }", "DELETE", []),
 ])
 def test_inspect_query(text, form, services):
-    info = inspect_query(text)
-    assert (info.form, info.services) == (form, services)
+    info = inspect(text)
+    keyword = info.operations[0].split()[0] if info.operations else info.form  # an update's first keyword
+    assert (keyword, list(info.endpoints)) == (form, services)
 
 
 def test_service_only_to_allowed_hosts():
@@ -416,7 +419,7 @@ def test_sparql_result_cap(bundled_dataset):
 @pytest.mark.parametrize("name", sorted(q.catalogue()))
 def test_api_query_returns_the_rows_of_query_run(client, bundled_dataset, name):
     answer = client.get(f"/api/queries/{name}")
-    if inspect_query(q.find(name).text).services:  # the server calls no endpoint it was not told to allow
+    if inspect(q.find(name).text).services:  # the server calls no endpoint it was not told to allow
         assert answer.status_code == 403 and "SERVICE" in answer.json()["error"]
         return
     assert answer.status_code == 200, answer.text

@@ -25,7 +25,9 @@ Bounds: texts longer than :data:`MAX_LENGTH` characters are refused with a :clas
 before parsing. rdflib's parser reads some 10 KB a second on the slowest shapes of query found
 (hundreds of ``FILTER`` or ``BIND`` clauses), about 1 MB a second on long ``VALUES`` blocks; it
 recurses once per triple pattern of a group, so a group of more than about 200 patterns, or
-brackets nested some 200 deep, is refused with a :class:`QueryError` too.
+brackets nested some 200 deep, is refused with a :class:`QueryError` too. One text is parsed at a
+time (pyparsing's parse actions are not safe to learn from two threads at once), so the bound on
+length is also the bound on how long one text can make another wait.
 
 >>> info = inspect('PREFIX e: <http://e/> SELECT ?s { ?s ?p ?o . SERVICE SILENT e:x { ?s ?p "SERVICE" } }')
 >>> info.form, info.read_only, info.endpoints, info.projected, info.variables
@@ -38,16 +40,12 @@ from __future__ import annotations
 
 import copy
 import re
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
+from types import SimpleNamespace
 from typing import Iterator
 from urllib.parse import urljoin
-
-import pyparsing
-from rdflib.plugins.sparql import parser as rdflib_parser
-from rdflib.plugins.sparql.algebra import translateQuery
-from rdflib.plugins.sparql.parserutils import CompValue
-from rdflib.term import URIRef, Variable
 
 from ..errors import QueryError
 
@@ -145,7 +143,7 @@ default_graphs=('http://e/a/g',), named_graphs=(), projected=('s', 'p', 'o'), va
 @lru_cache(maxsize=256)
 def _inspect(text: str, base: str | None) -> Inspection:
     tree = _parse(_readable(text))
-    if isinstance(tree, CompValue):  # an update: one node per operation, each with its prologue
+    if _is_node(tree):  # an update: one node per operation, each with its prologue
         return _update(tree, base)
     prologue, query = tree[0], tree[1]
     iris = _Iris(base)
@@ -166,7 +164,12 @@ def _inspect(text: str, base: str | None) -> Inspection:
     return Inspection(form, (), services, tuple(default), tuple(named), projected, variables)
 
 
-def _get(node: CompValue, key: str):
+def _is_node(value, name: str | None = None) -> bool:
+    """Whether ``value`` is a node of an rdflib parse tree (called ``name``, if given)."""
+    return isinstance(value, _rdflib().CompValue) and (name is None or value.name == name)
+
+
+def _get(node, key: str):
     """A parameter of a parse tree node, or None (``CompValue.get`` answers the key's name)."""
     return dict.get(node, key)
 
@@ -179,7 +182,7 @@ def escaped_delimiters(text: str) -> bool:
     >>> escaped_delimiters(r'SELECT * { BIND("\u0022 # " AS ?x) }'), escaped_delimiters(r'ASK { ?s ?p "\u00e9" }')
     (True, False)
     """
-    return any(_decoded(m.group(1)) in DELIMITERS for m in rdflib_parser.expandUnicodeEscapes_re.finditer(text))
+    return any(_decoded(m.group(1)) in DELIMITERS for m in _rdflib().parser.expandUnicodeEscapes_re.finditer(text))
 
 
 def _decoded(digits: str) -> str:
@@ -195,30 +198,66 @@ def _readable(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-@lru_cache(maxsize=1)
-def _grammar() -> tuple[pyparsing.ParserElement, pyparsing.ParserElement]:
-    """rdflib's query and update grammars, copied, the copy's ``SERVICE`` clause renamed so that it
-    does not search the whole text for its own source (rdflib's ``Comp`` does, for that name)."""
+def load_parser() -> None:
+    """Load the SPARQL parser now (a fraction of a second), so that the first :func:`inspect` does
+    not wait for it: a server calls this as it starts."""
+    _rdflib()
+
+
+#: Held while the parser loads or parses: pyparsing's parse actions learn how to be called on
+#: their first call, and two threads learning at once break them for good.
+_PARSING = threading.Lock()
+
+
+def _rdflib() -> SimpleNamespace:
+    """rdflib's SPARQL parser and what reads its trees, with a copy of its query and update grammars
+    in which the ``SERVICE`` clause is renamed, so that it does not search the whole text for its
+    own source (rdflib's ``Comp`` does, for that name). Loaded once, on first use."""
+    with _PARSING:
+        if _PARSER:
+            return _PARSER[0]
+        _PARSER.append(_load())
+        return _PARSER[0]
+
+
+_PARSER: list[SimpleNamespace] = []
+
+
+def _load() -> SimpleNamespace:
+    import pyparsing  # lazy: with rdflib's SPARQL grammar, 0.2 s to load, which query workers never need
+    from rdflib.plugins.sparql import parser  # lazy: as above
+    from rdflib.plugins.sparql.algebra import translateQuery  # lazy: as above
+    from rdflib.plugins.sparql.parserutils import CompValue  # lazy: as above
+    from rdflib.term import Variable  # lazy: as above
+
     memo: dict = {}
-    query, update = copy.deepcopy((rdflib_parser.Query, rdflib_parser.UpdateUnit), memo)
-    service = memo[id(rdflib_parser.ServiceGraphPattern)]
+    query, update = copy.deepcopy((parser.Query, parser.UpdateUnit), memo)
+    service = memo[id(parser.ServiceGraphPattern)]
     service.name = service.customName = _SERVICE + "_"
-    return query, update
+    # pyparsing rewrites a grammar on its first parse: done here, once.
+    query.streamline()
+    update.streamline()
+    query.parse_string("ASK {}", parse_all=True)
+    update.parse_string("CLEAR ALL", parse_all=True)
+    return SimpleNamespace(parser=parser, query=query, update=update, translate=translateQuery,
+                           CompValue=CompValue, Variable=Variable, ParseResults=pyparsing.ParseResults,
+                           ParseError=pyparsing.ParseBaseException)
 
 
 def _parse(text: str):
     """The parse tree of a query (``ParseResults``: prologue, query) or an update (``CompValue``)."""
-    query, update = _grammar()
+    rdf = _rdflib()
     try:
-        decoded = rdflib_parser.expandUnicodeEscapes(text)
+        decoded = rdf.parser.expandUnicodeEscapes(text)
     except ValueError as exc:
         raise QueryError(f"SPARQL syntax error: {exc}") from exc
     failures = []
-    for grammar in (query, update):
+    for grammar in (rdf.query, rdf.update):
         try:
-            result = grammar.parse_string(decoded, parse_all=True)
-            return result if grammar is query else result[0]
-        except pyparsing.ParseBaseException as exc:
+            with _PARSING:
+                result = grammar.parse_string(decoded, parse_all=True)
+            return result if grammar is rdf.query else result[0]
+        except rdf.ParseError as exc:
             failures.append(exc)
         except RecursionError:
             raise QueryError("the query nests too deeply, or has too many triple patterns in one group, "
@@ -253,7 +292,7 @@ class _Iris:
 
     def absolute(self, term) -> str:
         """An IRI term of the parse tree (an ``<IRI>`` or a prefixed name) as an absolute IRI."""
-        if isinstance(term, CompValue) and term.name == "pname":
+        if _is_node(term, "pname"):
             prefix = _get(term, "prefix") or ""
             if prefix not in self.prefixes:
                 raise QueryError(f"the query uses the prefix {prefix}: but does not declare it")
@@ -263,34 +302,35 @@ class _Iris:
 
 def _nodes(tree) -> Iterator:
     """Every node of a parse tree, depth first, in the order written (iteratively: trees are deep)."""
+    rdf = _rdflib()
     stack = [tree]
     while stack:
         node = stack.pop()
         yield node
-        if isinstance(node, CompValue):
+        if isinstance(node, rdf.CompValue):
             stack.extend(reversed(list(dict.values(node))))
-        elif isinstance(node, (list, tuple, pyparsing.ParseResults)):
+        elif isinstance(node, (list, tuple, rdf.ParseResults)):
             stack.extend(reversed(list(node)))
 
 
 def _check_prefixes(tree, iris: _Iris) -> None:
     """Every prefixed name's prefix is declared (:meth:`_Iris.absolute` raises if not)."""
     for node in _nodes(tree):
-        if isinstance(node, CompValue) and node.name == "pname":
+        if _is_node(node, "pname"):
             iris.absolute(node)
 
 
 def _services(tree, iris: _Iris) -> Iterator[Service]:
     for node in _nodes(tree):
-        if isinstance(node, CompValue) and node.name == _SERVICE + "_":
+        if _is_node(node, _SERVICE + "_"):
             term = node["term"]
-            endpoint = f"?{term}" if isinstance(term, Variable) else iris.absolute(term)
+            endpoint = f"?{term}" if isinstance(term, _rdflib().Variable) else iris.absolute(term)
             yield Service(endpoint, "silent" in node)
 
 
 def _variables(tree) -> Iterator[str]:
     for node in _nodes(tree):
-        if isinstance(node, Variable):
+        if isinstance(node, _rdflib().Variable):
             yield str(node)
 
 
@@ -301,9 +341,11 @@ def _projected(tree, query, variables: tuple[str, ...]) -> tuple[str, ...]:
         return tuple(str(_get(item, "evar") or _get(item, "var")) for item in listed)
     try:
         for node in _nodes(query):  # rdflib's algebra knows the clause by its own name
-            if isinstance(node, CompValue) and node.name == _SERVICE + "_":
+            if _is_node(node, _SERVICE + "_"):
                 node.name = _SERVICE
-        in_scope = {str(v) for v in translateQuery(tree).algebra["PV"]}
+        translate = _rdflib().translate
+        with _PARSING:
+            in_scope = {str(v) for v in translate(tree).algebra["PV"]}
     except RecursionError:
         raise QueryError("the query nests too deeply to be read") from None
     except Exception as exc:  # rdflib's algebra raises bare Exceptions for what SPARQL forbids
@@ -311,7 +353,7 @@ def _projected(tree, query, variables: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(v for v in variables if v in in_scope)
 
 
-def _update(tree: CompValue, base: str | None) -> Inspection:
+def _update(tree, base: str | None) -> Inspection:
     """An update request: each operation comes after its own prologue, whose declarations hold on."""
     iris = _Iris(base)
     operations, services, variables = [], [], []
