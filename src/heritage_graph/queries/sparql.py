@@ -38,6 +38,7 @@ length is also the bound on how long one text can make another wait.
 
 from __future__ import annotations
 
+import bisect
 import copy
 import re
 import threading
@@ -94,7 +95,9 @@ class Inspection:
     are the ``SERVICE`` clauses in the order they are written; ``default_graphs`` and
     ``named_graphs`` the IRIs of ``FROM`` and ``FROM NAMED``. ``projected`` are the names of the
     variables a ``SELECT`` answers with (``SELECT *`` included), ``variables`` every variable the
-    text names, each once, in the order written.
+    text names, each once, in the order written. ``modifiers`` are the clauses after the outer
+    ``WHERE`` group (``GROUP BY``, ``HAVING``, ``ORDER BY``, ``LIMIT``, ``OFFSET``, ``VALUES``), and
+    ``where_at`` the index in the text of the ``{`` that opens that group (None without one).
     """
 
     form: str
@@ -104,6 +107,8 @@ class Inspection:
     named_graphs: tuple[str, ...] = ()
     projected: tuple[str, ...] = ()
     variables: tuple[str, ...] = ()
+    modifiers: tuple[str, ...] = ()
+    where_at: int | None = None
 
     @property
     def read_only(self) -> bool:
@@ -126,7 +131,7 @@ def inspect(text: str, base: str | None = None) -> Inspection:
 
     >>> inspect("BASE <http://e/a/> SELECT * FROM <g> { ?s ?p ?o FILTER EXISTS { SERVICE <../q> {} } }")
     Inspection(form='SELECT', operations=(), services=(Service(endpoint='http://e/q', silent=False),), \
-default_graphs=('http://e/a/g',), named_graphs=(), projected=('s', 'p', 'o'), variables=('s', 'p', 'o'))
+default_graphs=('http://e/a/g',), named_graphs=(), projected=('s', 'p', 'o'), variables=('s', 'p', 'o'), modifiers=(), where_at=37)
     >>> inspect("SELECT * { ?s ?p ?o.SERVICE ?where { } }").endpoints
     ('?where',)
     >>> inspect("SELECT * {")
@@ -142,7 +147,7 @@ default_graphs=('http://e/a/g',), named_graphs=(), projected=('s', 'p', 'o'), va
 
 @lru_cache(maxsize=256)
 def _inspect(text: str, base: str | None) -> Inspection:
-    tree = _parse(_readable(text))
+    tree, position = _parse(text)
     if _is_node(tree):  # an update: one node per operation, each with its prologue
         return _update(tree, base)
     prologue, query = tree[0], tree[1]
@@ -158,10 +163,26 @@ def _inspect(text: str, base: str | None) -> Inspection:
         else:
             named.append(iris.absolute(clause["named"]))
     variables = tuple(dict.fromkeys(_variables(query)))
+    where = _get(query, "where")
+    opened = vars(where).get("opened_at") if _is_node(where) else None  # CONSTRUCT WHERE {…} has no group
+    where_at = position(opened) if opened is not None else None
     projected: tuple[str, ...] = ()
     if form == "SELECT":
         projected = _projected(tree, query, variables)
-    return Inspection(form, (), services, tuple(default), tuple(named), projected, variables)
+    return Inspection(form, (), services, tuple(default), tuple(named), projected, variables,
+                      _modifiers(query), where_at)
+
+
+def _modifiers(query) -> tuple[str, ...]:
+    """The clauses after a query's outer WHERE group, as keywords."""
+    found = [keyword for key, keyword in (("groupby", "GROUP BY"), ("having", "HAVING"), ("orderby", "ORDER BY"))
+             if _get(query, key) is not None]
+    limits = _get(query, "limitoffset")
+    if limits is not None:
+        found += [keyword for key, keyword in (("limit", "LIMIT"), ("offset", "OFFSET")) if _get(limits, key) is not None]
+    if _get(query, "valuesClause") is not None:
+        found.append("VALUES")
+    return tuple(found)
 
 
 def _is_node(value, name: str | None = None) -> bool:
@@ -182,20 +203,41 @@ def escaped_delimiters(text: str) -> bool:
     >>> escaped_delimiters(r'SELECT * { BIND("\u0022 # " AS ?x) }'), escaped_delimiters(r'ASK { ?s ?p "\u00e9" }')
     (True, False)
     """
-    return any(_decoded(m.group(1)) in DELIMITERS for m in _rdflib().parser.expandUnicodeEscapes_re.finditer(text))
+    return any(_character(m.group(1)) in DELIMITERS for m in _rdflib().parser.expandUnicodeEscapes_re.finditer(text))
 
 
-def _decoded(digits: str) -> str:
+def _character(digits: str) -> str:
     try:
         return chr(int(digits, 16))
     except (ValueError, OverflowError):
         return ""
 
 
-def _readable(text: str) -> str:
-    """The text with its line ends as the grammar reads them: a carriage return ends a line (and a
-    comment) as a line feed does."""
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+def _decoded(text: str):
+    """The text as the grammar reads it, and a function from an index in it to the index in
+    ``text``: codepoint escapes decoded (rdflib's reading of them), and a carriage return read as
+    a line feed, since either ends a line and a comment (rdflib's comments end at line feeds only).
+
+    :raises QueryError: an escape of no Unicode character.
+    """
+    pieces, anchors, done = [], [(0, 0)], 0
+    length = 0
+    for match in _rdflib().parser.expandUnicodeEscapes_re.finditer(text):
+        character = _character(match.group(1))
+        if not character:
+            raise QueryError(f"SPARQL syntax error: {match.group(0)} is no Unicode character")
+        pieces += [text[done:match.start()], character]
+        length += match.start() - done + 1
+        done = match.end()
+        anchors.append((length, done))
+    pieces.append(text[done:])
+    decoded = "".join(pieces).replace("\r", "\n")
+
+    def original(index: int) -> int:
+        at, source = anchors[bisect.bisect_right(anchors, (index, len(text) + 1)) - 1]
+        return source + index - at
+
+    return decoded, original
 
 
 def load_parser() -> None:
@@ -234,6 +276,8 @@ def _load() -> SimpleNamespace:
     query, update = copy.deepcopy((parser.Query, parser.UpdateUnit), memo)
     service = memo[id(parser.ServiceGraphPattern)]
     service.name = service.customName = _SERVICE + "_"
+    # Each group remembers where its "{" is, for a caller that binds values in the WHERE group.
+    memo[id(parser.GroupGraphPattern)].add_parse_action(_opened_at)
     # pyparsing rewrites a grammar on its first parse: done here, once.
     query.streamline()
     update.streamline()
@@ -244,19 +288,21 @@ def _load() -> SimpleNamespace:
                            ParseError=pyparsing.ParseBaseException)
 
 
+def _opened_at(text: str, at: int, tokens) -> None:
+    tokens[0].__dict__["opened_at"] = at
+
+
 def _parse(text: str):
-    """The parse tree of a query (``ParseResults``: prologue, query) or an update (``CompValue``)."""
+    """The parse tree of a query (``ParseResults``: prologue, query) or an update (``CompValue``),
+    and the function from an index in the parsed text to one in ``text``."""
     rdf = _rdflib()
-    try:
-        decoded = rdf.parser.expandUnicodeEscapes(text)
-    except ValueError as exc:
-        raise QueryError(f"SPARQL syntax error: {exc}") from exc
+    decoded, original = _decoded(text)
     failures = []
     for grammar in (rdf.query, rdf.update):
         try:
             with _PARSING:
                 result = grammar.parse_string(decoded, parse_all=True)
-            return result if grammar is rdf.query else result[0]
+            return (result if grammar is rdf.query else result[0]), original
         except rdf.ParseError as exc:
             failures.append(exc)
         except RecursionError:
@@ -266,7 +312,15 @@ def _parse(text: str):
     exc = max(failures, key=lambda e: e.loc)
     found = f", found {decoded[exc.loc:exc.loc + 20]!r}" if exc.loc < len(decoded) else ", found the end"
     message = exc.msg.replace("Expected", "expected", 1)
-    raise QueryError(f"line {exc.lineno}, column {exc.col}: SPARQL syntax error: {message}{found}") from None
+    line, column = _line_and_column(text, original(exc.loc))
+    raise QueryError(f"line {line}, column {column}: SPARQL syntax error: {message}{found}") from None
+
+
+def _line_and_column(text: str, index: int) -> tuple[int, int]:
+    """The line and column (from 1) of ``text[index]``; CR LF, CR and LF each end a line."""
+    before = text[:index]
+    lines = re.split(r"\r\n|\r|\n", before)
+    return len(lines), len(lines[-1]) + 1
 
 
 class _Iris:
