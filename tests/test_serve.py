@@ -16,6 +16,7 @@ import pytest
 
 from heritage_graph.serve import negotiation as neg
 from heritage_graph.queries import catalogue as q
+from heritage_graph.queries import run as qrun
 from heritage_graph.queries.results import to_csv
 from heritage_graph.queries.sparql import inspect
 from heritage_graph.serve.app import create_app, describe
@@ -423,14 +424,14 @@ def test_api_query_returns_the_rows_of_query_run(client, bundled_dataset, name):
         assert answer.status_code == 403 and "SERVICE" in answer.json()["error"]
         return
     assert answer.status_code == 200, answer.text
-    local = q.run(name, bundled_dataset.store)
+    local = qrun.run(name, bundled_dataset.store)
     remote = parse_json_results(answer.content, "api")
     assert remote.variables == local.variables
     assert remote.rows == local.rows
 
 
 def test_api_query_parameters_and_formats(client, bundled_dataset):
-    local = q.run("prisoner-shares", bundled_dataset.store, {"camp": "Karlag"})
+    local = qrun.run("prisoner-shares", bundled_dataset.store, {"camp": "Karlag"})
     answer = client.get("/api/queries/prisoner-shares", params={"camp": "Karlag", "format": "csv"})
     assert answer.status_code == 200 and answer.headers["content-type"].startswith("text/csv")
     assert answer.text == to_csv(local)

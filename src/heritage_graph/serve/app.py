@@ -1129,6 +1129,7 @@ def api_query(request):
     otherwise, with a ``Link`` header to the first, previous and next pages, as grlc does.
     """
     from ..queries import catalogue as q
+    from ..queries import params, run as qrun
 
     config = _config(request)
     name = request.path_params["name"]
@@ -1152,7 +1153,7 @@ def api_query(request):
         if len(pages) > 1:
             return error(request, 400, "parameter page is given twice", json_default=True)
         try:
-            page = q.check_page(pages[0]) if pages else 1
+            page = qrun.check_page(pages[0]) if pages else 1
         except QueryError as exc:
             return error(request, 400, str(exc), json_default=True)
     wanted = request.query_params.get("format")
@@ -1166,8 +1167,8 @@ def api_query(request):
         if offer is None:
             return _not_acceptable(request, API_FORMATS)
     try:
-        bindings = q.bind(stored, values, config.store)
-        text = q.with_values(stored.text, bindings)
+        bindings = params.bind(stored, values, config.store)
+        text = params.with_values(stored.text, bindings)
     except QueryError as exc:
         return error(request, 400, str(exc), json_default=True)
     if page is None:
@@ -1184,7 +1185,7 @@ def api_query(request):
             "status": "ok", "body": serialize_result(listed.result, offer.suffix), "truncated": truncated}, offer)
     else:
         # One row more than the page holds: the worker stops at the page and says whether it was cut.
-        job = {"sparql": q.paginate(text, size, page, extra=1), "format": offer.suffix,
+        job = {"sparql": qrun.paginate(text, size, page, extra=1), "format": offer.suffix,
                "max_rows": min(size, config.max_rows)}
         response = _run_job(request, job, offer)
     if response.status_code != 200:
