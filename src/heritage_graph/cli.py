@@ -144,6 +144,7 @@ def query(ctx, name, list_, params, fmt, query_file, endpoint, user, password, a
         heritage-graph query names --all-pages --format csv > names.csv
     """
     from .queries import catalogue as q
+    from .queries import run as qrun
 
     if help_ and not name:
         click.echo(ctx.get_help())
@@ -171,10 +172,10 @@ def query(ctx, name, list_, params, fmt, query_file, endpoint, user, password, a
     from .queries.results import render
 
     if stored.pagination is None or all_pages:
-        result = q.run(stored, store, _params(params))
+        result = qrun.run(stored, store, _params(params))
         click.echo(render(result, fmt).rstrip("\n"))
         return
-    answer = q.run_page(stored, store, _params(params), page or 1)
+    answer = qrun.run_page(stored, store, _params(params), page or 1)
     click.echo(render(answer.result, fmt).rstrip("\n"))
     shown = f"Page {answer.page} of {stored.name} ({answer.size} rows a page)"
     if answer.has_next:

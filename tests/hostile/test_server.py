@@ -250,6 +250,15 @@ def service_attempts(canary_url: str, port: int, allowed: str) -> list[str]:
         f'SELECT * WHERE {{ BIND("\\u0022 # " AS ?z) SERVICE <{canary_url}/sparql> {BLOCK} }}',
         f"SELECT * WHERE {{ BIND('\\u0027 # ' AS ?z) SERVICE <{canary_url}/sparql> {BLOCK} }}",
         f"SELECT * WHERE {{ BIND(<http://e/\\u0041#x> AS ?a) BIND(\"\\u0022 # \" AS ?b) SERVICE <{canary_url}/sparql> {BLOCK} }}",
+        # a SERVICE right after a term and a dot, which a token regex read as one word
+        f"SELECT ?s WHERE {{ <{KARLAG}> a ?o.SERVICE <{canary_url}/sparql> {BLOCK} }}",
+        f"SELECT ?s WHERE {{ <{KARLAG}> a $o.SERVICE <{canary_url}/sparql> {BLOCK} }}",
+        f"SELECT ?s WHERE {{ <{KARLAG}> ?p 1.SERVICE <{canary_url}/sparql> {BLOCK} }}",
+        f"SELECT * WHERE {{ ?s ?p ?o OPTIONAL {{ service <{canary_url}/sparql> {BLOCK} }} }}",
+        f"SELECT * WHERE {{ ?s ?p ?o FILTER EXISTS {{ SERVICE <{canary_url}/sparql> {BLOCK} }} }}",
+        f"SELECT * WHERE {{ {{ ?s ?p ?o }} UNION {{ GRAPH ?g {{ SERVICE <{canary_url}/sparql> {BLOCK} }} }} }}",
+        # a carriage return ends a comment
+        f"SELECT * WHERE {{ ?s ?p ?o # a comment\rSERVICE <{canary_url}/sparql> {BLOCK}\n}}",
         "SELECT * WHERE { SERVICE <file:///etc/passwd> { ?s ?p ?o } }",
         "SELECT * WHERE { SERVICE <FILE:///etc/passwd> { ?s ?p ?o } }",
     ]
@@ -259,11 +268,14 @@ def test_service_to_anything_not_allowed_is_refused_and_nothing_is_called(server
     url, port, hits = canary
     calls = len(hits)
     for query in service_attempts(url, port, upstream):
-        for how in ("get", "form"):
+        for how in ("get", "form", "body"):
             if how == "get":
                 answer = sparql(server, query)
-            else:
+            elif how == "form":
                 answer = httpx.post(f"{server.url}/sparql", data={"query": query}, timeout=30)
+            else:
+                answer = httpx.post(f"{server.url}/sparql", content=query.encode(), timeout=30,
+                                    headers={"Content-Type": "application/sparql-query"})
             assert answer.status_code == 403, f"{query!r}: {answer.status_code} {answer.text[:200]}"
             assert "refused" in answer.text
             assert "root:" not in answer.text

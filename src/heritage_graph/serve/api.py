@@ -11,6 +11,7 @@ from starlette.responses import JSONResponse
 from . import negotiation as neg
 from ..errors import QueryError
 from ..queries import catalogue as q
+from ..queries import params, run as qrun
 from .config import Config, config_of
 from .policy import Refused, check_query
 from .responses import TRUNCATED_HEADER, error, not_acceptable, root
@@ -69,7 +70,7 @@ def api_query(request):
         if len(pages) > 1:
             return error(request, 400, "parameter page is given twice", json_default=True)
         try:
-            page = q.check_page(pages[0]) if pages else 1
+            page = qrun.check_page(pages[0]) if pages else 1
         except QueryError as exc:
             return error(request, 400, str(exc), json_default=True)
     wanted = request.query_params.get("format")
@@ -83,8 +84,8 @@ def api_query(request):
         if offer is None:
             return not_acceptable(request, API_FORMATS)
     try:
-        bindings = q.bind(stored, values, config.store)
-        text = q.with_values(stored.text, bindings)
+        bindings = params.bind(stored, values, config.store)
+        text = params.with_values(stored.text, bindings)
     except QueryError as exc:
         return error(request, 400, str(exc), json_default=True)
     if page is None:
@@ -101,7 +102,7 @@ def api_query(request):
             "status": "ok", "body": serialize_result(listed.result, offer.suffix), "truncated": truncated}, offer)
     else:
         # One row more than the page holds: the worker stops at the page and says whether it was cut.
-        job = {"sparql": q.paginate(text, size, page, extra=1), "format": offer.suffix,
+        job = {"sparql": qrun.paginate(text, size, page, extra=1), "format": offer.suffix,
                "max_rows": min(size, config.max_rows)}
         response = run_job(request, job, offer)
     if response.status_code != 200:

@@ -41,6 +41,7 @@ from . import static
 from .api import api_list, api_query
 from .config import Config, prefixes_for
 from .openapi import openapi
+from .policy import load_parser
 from .pool import QueryPool
 from .querypages import query_page
 from .responses import CORS, internal_error, not_allowed, not_found
@@ -109,6 +110,7 @@ def create_app(store=None, *, release: Path | str | None = None, base: str | Non
     @asynccontextmanager
     async def lifespan(app):
         threading.Thread(target=pool.start, daemon=True).start()
+        threading.Thread(target=load_parser, daemon=True).start()
         try:
             yield
         finally:

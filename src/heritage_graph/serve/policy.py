@@ -1,21 +1,28 @@
-"""The endpoint's query policy: what a SPARQL text is (its form, SERVICE targets, FROM graphs), read
-without running it, and what the endpoint refuses (updates, SERVICE to hosts not allowed, ``file:``
-graphs), as :class:`Refused` with the HTTP status and a one-line reason.
+"""The SPARQL endpoint's query policy: what the server runs, decided on the parsed query.
+
+The endpoint runs queries only: an update (``INSERT``, ``LOAD`` …) answers 403. It calls no other
+server unless told to: a ``SERVICE`` clause to an endpoint the server was not started with
+(``--allow-service``), or to a variable endpoint, answers 403. It reads no file a query names:
+``FROM <file:…>`` and the protocol's ``default-graph-uri`` / ``named-graph-uri`` answer 403.
+
+Every decision is taken on what :func:`heritage_graph.queries.sparql.inspect` reads from the
+query's parse tree. A text whose codepoint escapes (``\\u0022``) decode to a quote, a backslash,
+``>`` or a line end is refused too: SPARQL decodes escapes before parsing, Oxigraph only inside
+strings and IRIs, and such an escape makes the two read different queries from one text.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Iterable, Mapping
-from urllib.parse import urljoin, urlsplit
+from typing import Iterable
+from urllib.parse import urlsplit
 
 import pyoxigraph as ox
 
-UPDATE_KEYWORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
-QUERY_FORMS = {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}
+from ..errors import QueryError
+from ..queries.sparql import MAX_LENGTH, Inspection, escaped_delimiters, inspect, load_parser
 
 
-# Reading a query without running it -----------------------------------------------------------
+__all__ = ["Refused", "check_graphs", "check_query", "load_parser", "service_allowed"]
 
 
 class Refused(Exception):
@@ -25,164 +32,6 @@ class Refused(Exception):
         super().__init__(message)
         self.status = status
         self.message = message
-
-
-_STRING = "|".join([
-    "'''(?:[^\\\\]|\\\\.)*?'''",
-    '"""(?:[^\\\\]|\\\\.)*?"""',
-    "'(?:[^'\\\\\\n\\r]|\\\\.)*'",
-    '"(?:[^"\\\\\\n\\r]|\\\\.)*"',
-])
-
-
-#: What a prefixed name's local part may hold besides name characters: a reserved character escaped
-#: with a backslash (``x:a\\#b``) or a percent-encoded byte (SPARQL's PN_LOCAL_ESC and PERCENT).
-_LOCAL_ESCAPE = r"\\[_~.\-!$&'()*+,;=/?#@%]|%[0-9A-Fa-f]{2}"
-
-
-def _token_pattern():
-    import re
-
-    return re.compile(
-        r"(?P<skip>\s+|#[^\n\r]*)"
-        rf"|(?P<string>{_STRING})"
-        r'|(?P<iri><(?:[^<>"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>)'
-        rf"|(?P<word>[?$]?[A-Za-z_\u00C0-\uFFFF](?:[\w.:\-\u00B7\u00C0-\uFFFF]|{_LOCAL_ESCAPE})*"
-        rf"|:(?:[\w.:\-\u00B7\u00C0-\uFFFF]|{_LOCAL_ESCAPE})*)"
-        r"|(?P<other>.)",
-        re.DOTALL,
-    )
-
-
-_TOKENS = _token_pattern()
-
-
-def _unescape(text: str) -> str:
-    r"""The text with SPARQL's ``\uXXXX`` and ``\UXXXXXXXX`` codepoint escapes decoded."""
-    import re
-
-    def decode(match):
-        try:
-            return chr(int(match.group(1) or match.group(2), 16))
-        except (ValueError, OverflowError):
-            return match.group(0)
-
-    return re.sub(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})", decode, text)
-
-
-def tokens(text: str) -> list[tuple[str, str]]:
-    """The query's tokens as ``(kind, text)``; strings, IRIs and comments are kept whole.
-
-    The tokens are those of the SPARQL grammar: codepoint escapes are read inside strings and IRIs
-    only (as Oxigraph reads them), a prefixed name keeps its escaped characters (``x:a\\#b``).
-    """
-    out = []
-    for match in _TOKENS.finditer(text):
-        if match.lastgroup != "skip":
-            out.append((match.lastgroup, match.group(0)))
-    return out
-
-
-@dataclass
-class QueryInfo:
-    """What a query text is: its form, the SERVICE endpoints it calls, and the graphs its ``FROM``
-    and ``FROM NAMED`` clauses name."""
-
-    form: str | None
-    services: list[str] = field(default_factory=list)
-    datasets: list[str] = field(default_factory=list)
-
-
-def inspect_query(text: str) -> QueryInfo:
-    """The form of a SPARQL text (``SELECT``, ``ASK``, ``CONSTRUCT``, ``DESCRIBE``, or an update keyword),
-    the IRIs of its ``SERVICE`` clauses (``?var`` for a variable endpoint) and of its ``FROM`` clauses,
-    read without running it.
-
-    The text is read twice, as SPARQL reads it and with every ``\\u`` escape decoded first (as some
-    engines do), and what either reading finds counts: a clause hidden from one reading by an escape
-    is seen by the other.
-
-    >>> inspect_query("PREFIX e: <http://e/> # SERVICE\\nSELECT * { SERVICE SILENT e:x { ?s ?p 'SERVICE' } }")
-    QueryInfo(form='SELECT', services=['http://e/x'], datasets=[])
-    >>> inspect_query("prefix x: <http://e/> insert data { x:a x:b x:c }").form
-    'INSERT'
-    >>> inspect_query('SELECT * { BIND("\\\\u0022 # " AS ?x) SERVICE <http://h/> { ?s ?p ?o } }').services
-    ['http://h/']
-    """
-    info = _inspect(tokens(text))
-    decoded = _unescape(text)
-    if decoded != text:
-        other = _inspect(tokens(decoded))
-        info.form = info.form or other.form
-        if other.form in UPDATE_KEYWORDS:
-            info.form = other.form
-        info.services += [iri for iri in other.services if iri not in info.services]
-        info.datasets += [iri for iri in other.datasets if iri not in info.datasets]
-    return info
-
-
-def _inspect(toks: list[tuple[str, str]]) -> QueryInfo:
-    prefixes: dict[str, str] = {}
-    base = ""
-    form = None
-    services: list[str] = []
-    datasets: list[str] = []
-    i = 0
-    while i < len(toks):
-        kind, value = toks[i]
-        upper = value.upper()
-        if kind == "word" and upper == "PREFIX" and i + 2 < len(toks):
-            name, iri = toks[i + 1][1], toks[i + 2]
-            if iri[0] == "iri":
-                prefixes[name.removesuffix(":")] = _resolve(base, _iri_text(iri[1]))
-            i += 3
-            continue
-        if kind == "word" and upper == "BASE" and i + 1 < len(toks) and toks[i + 1][0] == "iri":
-            base = _resolve(base, _iri_text(toks[i + 1][1]))
-            i += 2
-            continue
-        if kind == "word" and form is None and (upper in QUERY_FORMS or upper in UPDATE_KEYWORDS):
-            form = upper
-        if kind == "word" and upper in ("SERVICE", "FROM"):
-            j = i + 1
-            if j < len(toks) and toks[j][1].upper() == ("SILENT" if upper == "SERVICE" else "NAMED"):
-                j += 1
-            target = toks[j] if j < len(toks) else ("other", "")
-            (services if upper == "SERVICE" else datasets).append(_target_iri(target, prefixes, base))
-            i = j + 1
-            continue
-        i += 1
-    return QueryInfo(form, services, datasets)
-
-
-def _iri_text(token: str) -> str:
-    """The IRI of an ``<…>`` token, its codepoint escapes decoded."""
-    return _unescape(token[1:-1])
-
-
-def _resolve(base: str, reference: str) -> str:
-    """``reference`` resolved against ``base`` as RFC 3986 says: a reference with a scheme is absolute
-    (``http:127.0.0.1/`` stays as written; Python's ``urljoin`` would put it under the base's host)."""
-    import re
-
-    if not base or re.match(r"^[A-Za-z][A-Za-z0-9+.\-]*:", reference):
-        return reference
-    return urljoin(base, reference)
-
-
-def _target_iri(token: tuple[str, str], prefixes: Mapping[str, str], base: str) -> str:
-    import re
-
-    kind, value = token
-    if kind == "iri":
-        return _resolve(base, _iri_text(value))
-    if kind == "word" and value.startswith(("?", "$")):
-        return "?" + value[1:]
-    if kind == "word" and ":" in value:
-        prefix, _, local = value.partition(":")
-        if prefix in prefixes:
-            return prefixes[prefix] + re.sub(r"\\(.)", r"\1", local)
-    return value or "(nothing)"
 
 
 def service_allowed(iri: str, allow: Iterable[str]) -> bool:
@@ -215,25 +64,43 @@ def service_allowed(iri: str, allow: Iterable[str]) -> bool:
     return False
 
 
-def check_query(text: str, allow_service: Iterable[str] = ()) -> QueryInfo:
-    """Refuse what the endpoint does not run: updates (403), SERVICE to hosts not allowed (403), and
-    ``FROM <file:…>`` (403: the server reads no files a query names).
+def check_query(text: str, allow_service: Iterable[str] = ()) -> Inspection:
+    """Refuse what the endpoint does not run: a text that does not parse (400) or is too long
+    (413), updates (403), SERVICE to endpoints not allowed (403), ``FROM <file:…>`` (403: the server
+    reads no files a query names), and escapes that SPARQL readers read differently (403).
 
     :raises Refused: with the status and a one-line reason.
+
+    >>> check_query("SELECT * { ?s ?p ?o }").form
+    'SELECT'
+    >>> check_query("SELECT * { ?s ?p ?o.SERVICE <http://127.0.0.1:1/> { } }", ["query.wikidata.org"])
+    Traceback (most recent call last):
+    ...
+    heritage_graph.serve.policy.Refused: SERVICE <http://127.0.0.1:1/> is refused: this endpoint calls only allowed hosts (query.wikidata.org)
     """
-    info = inspect_query(text)
-    if info.form in UPDATE_KEYWORDS:
-        raise Refused(403, f"this endpoint is read-only: SPARQL Update ({info.form}) is refused"
-                      + (" (LOAD would make the server fetch a URL)" if info.form == "LOAD" else ""))
+    if len(text) > MAX_LENGTH:
+        raise Refused(413, f"the query is {len(text):,} characters long; this endpoint reads queries of at most "
+                           f"{MAX_LENGTH:,} characters")
+    if escaped_delimiters(text):
+        raise Refused(403, "a \\u escape that stands for a quote, a backslash, '>' or a line end is refused: "
+                           "SPARQL engines disagree on where it ends a string; write the character itself")
+    try:
+        info = inspect(text)
+    except QueryError as exc:
+        raise Refused(400, f"the query does not parse: {exc}") from None
+    if not info.read_only:
+        operations = ", ".join(dict.fromkeys(info.operations))
+        raise Refused(403, f"this endpoint is read-only: SPARQL Update ({operations}) is refused"
+                      + (" (LOAD would make the server fetch a URL)" if "LOAD" in info.operations else ""))
     allowed = list(allow_service)
-    for iri in info.services:
+    for iri in info.endpoints:
         if iri.startswith("?"):
             raise Refused(403, f"SERVICE with a variable endpoint ({iri}) is refused: the server calls only "
                                "endpoints it allows")
         if not service_allowed(iri, allowed):
             listed = ", ".join(allowed) if allowed else "none"
             raise Refused(403, f"SERVICE <{iri}> is refused: this endpoint calls only allowed hosts ({listed})")
-    check_graphs(info.datasets, "FROM")
+    check_graphs(info.default_graphs + info.named_graphs, "FROM")
     return info
 
 

@@ -50,7 +50,7 @@ async def sparql(request):
     if not text.strip():
         return error(request, 400, "no query: the query is empty")
     try:
-        info = check_query(text, config.allow_service)
+        info = await run_in_threadpool(check_query, text, config.allow_service)
         check_graphs(params.get("default-graph-uri") or [], "default-graph-uri")
         check_graphs(params.get("named-graph-uri") or [], "named-graph-uri")
     except Refused as exc:

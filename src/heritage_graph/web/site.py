@@ -1314,13 +1314,14 @@ def query_result(store, stored, values: Mapping[str, str] | None = None, *, fede
     """Run a stored query; returns (result, error text). With ``federated=False`` a query that asks
     another endpoint (SERVICE) is not run, and the error text says so."""
     from ..queries import catalogue as q
+    from ..queries import run as qrun
     from ..errors import HeritageGraphError
 
     if not federated and is_federated(stored):
         return None, ("This query asks another SPARQL endpoint (SERVICE), so a static release does not run it; "
                       "run it with 'heritage-graph query " + stored.name + "'.")
     try:
-        return q.run(stored, store, values or {}), None
+        return qrun.run(stored, store, values or {}), None
     except HeritageGraphError as exc:
         return None, f"The query could not be run: {exc}"
 
