@@ -19,6 +19,7 @@ from click.testing import CliRunner
 
 from heritage_graph.cli import main
 from heritage_graph.queries import catalogue as q
+from heritage_graph.queries import run as qrun
 from heritage_graph.queries.results import to_csv
 from heritage_graph.rdf.load import load
 from heritage_graph.util import resources
@@ -66,7 +67,7 @@ def update_golden(folder: Path = GOLDEN) -> list[Path]:
     written = []
     for name, stored in sorted(q.catalogue().items()):
         path = folder / f"{name}.csv"
-        path.write_bytes(to_csv(q.run(stored, store)).encode("utf-8"))
+        path.write_bytes(to_csv(qrun.run(stored, store)).encode("utf-8"))
         written.append(path)
     return written
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from heritage_graph.queries.run import run_text
 from heritage_graph.validate.run import to_rdflib
 
 CLAIMS = """
@@ -24,7 +25,7 @@ HG = "https://w3id.org/heritage-graph/ontology#"
 def claims_stated_as(store, words: str, kind: str) -> list[dict]:
     import pyoxigraph as ox
 
-    rows = store.query(CLAIMS, {"words": ox.Literal(words)}).dicts()
+    rows = run_text(CLAIMS, store, {"words": ox.Literal(words)}).dicts()
     return [r for r in rows if r["kind"].value == HG + kind]
 
 
@@ -60,12 +61,14 @@ def test_stated_share_is_its_own_claim_linked_to_its_counts(bundled_dataset):
     share = rows[0]
     assert share["approximation"].value == HG + "Exact"
     assert float(share["value"].value) == 0.15
-    numerator = bundled_dataset.store.query(
+    numerator = run_text(
         "PREFIX hg: <%s> SELECT ?v ?g WHERE { ?c hg:value ?v . OPTIONAL { ?c hg:peopleGroup ?g } }" % HG,
+        bundled_dataset.store,
         {"c": share["numerator"]},
     ).rows
-    denominator = bundled_dataset.store.query(
+    denominator = run_text(
         "PREFIX hg: <%s> SELECT ?v ?g WHERE { ?c hg:value ?v . OPTIONAL { ?c hg:peopleGroup ?g } }" % HG,
+        bundled_dataset.store,
         {"c": share["denominator"]},
     ).rows
     assert float(numerator[0][0].value) == 3000 and numerator[0][1].value.endswith("/lithuanians")

@@ -335,33 +335,33 @@ def _check_federated_rows(rows):
 @pytest.mark.server
 def test_federated_example_embedded_store_calls_the_remote_server(wikidata_endpoint, bundled_dataset):
     """The embedded pyoxigraph store makes the SERVICE call itself, over HTTP."""
-    from heritage_graph.queries import catalogue as q
+    from heritage_graph.queries import run as qrun
 
-    rows = q.run_text(_federated_text(wikidata_endpoint), bundled_dataset.store).dicts()
+    rows = qrun.run_text(_federated_text(wikidata_endpoint), bundled_dataset.store).dicts()
     _check_federated_rows(rows)
 
 
 @pytest.mark.server
 def test_federated_example_server_federates_to_a_second_server(wikidata_endpoint, bundled_dataset):
     """An Oxigraph server holding the bundled graph federates to a second one holding the fixture."""
-    from heritage_graph.queries import catalogue as q
+    from heritage_graph.queries import run as qrun
 
     with oxigraph_server() as base:
         for loaded in bundled_dataset.files:
             triples = [quad.triple for quad in bundled_dataset.store.quads(ox.NamedNode(loaded.graph))]
             put_graph(base, loaded.graph, ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES))
         remote = EndpointStore(base + "/query", timeout=30)
-        rows = q.run_text(_federated_text(wikidata_endpoint), remote).dicts()
+        rows = qrun.run_text(_federated_text(wikidata_endpoint), remote).dicts()
         _check_federated_rows(rows)
-        local = q.run_text(_federated_text(wikidata_endpoint), bundled_dataset.store)
-        assert q.run_text(_federated_text(wikidata_endpoint), remote).rows == local.rows
+        local = qrun.run_text(_federated_text(wikidata_endpoint), bundled_dataset.store)
+        assert qrun.run_text(_federated_text(wikidata_endpoint), remote).rows == local.rows
 
 
 def test_federated_example_without_the_remote_gives_the_local_rows(bundled_dataset):
     """SERVICE SILENT: an endpoint that does not answer leaves the remote columns empty."""
-    from heritage_graph.queries import catalogue as q
+    from heritage_graph.queries import run as qrun
 
     from .servers import free_port
 
-    rows = q.run_text(_federated_text(f"http://127.0.0.1:{free_port()}/query"), bundled_dataset.store).dicts()
+    rows = qrun.run_text(_federated_text(f"http://127.0.0.1:{free_port()}/query"), bundled_dataset.store).dicts()
     assert len(rows) == 4 and all(r["remote_label_en"] is None for r in rows)

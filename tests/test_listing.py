@@ -17,6 +17,7 @@ from heritage_graph import generate
 
 from heritage_graph.queries import listing
 from heritage_graph.queries import catalogue as q
+from heritage_graph.queries import run as qrun
 from heritage_graph.queries.saved import open_store, save_store
 from heritage_graph.rdf.load import load
 
@@ -63,7 +64,7 @@ def engine_page(stored, store, page, values=None):
     """The page as the store works it out, without any listing."""
     saved, store.listings = store.listings, None
     try:
-        return q.run_page(stored, store, values, page)
+        return qrun.run_page(stored, store, values, page)
     finally:
         store.listings = saved
 
@@ -73,7 +74,7 @@ def test_every_page_of_a_listing_is_the_page_the_store_works_out(name, dataset, 
     stored = small_pages[name]
     meta = json.loads((built.folder / name / "listing.json").read_text(encoding="utf-8"))
     assert meta["pages"] >= 4, "the register fills several pages"
-    assert meta["rows"] == len(q.run(stored, dataset.store).rows)
+    assert meta["rows"] == len(qrun.run(stored, dataset.store).rows)
     for page in range(1, meta["pages"] + 2):  # and the page after the last, which is empty
         expected = engine_page(stored, dataset.store, page)
         got = built.page(stored, page)
@@ -81,7 +82,7 @@ def test_every_page_of_a_listing_is_the_page_the_store_works_out(name, dataset, 
         assert (got.result.variables, got.result.rows, got.has_next, got.size) == (
             expected.result.variables, expected.result.rows, expected.has_next, expected.size), (name, page)
     whole = built.result(stored)
-    assert whole.rows == q.run(stored, dataset.store).rows
+    assert whole.rows == qrun.run(stored, dataset.store).rows
 
 
 def test_the_stored_queries_read_their_pages_from_the_stores_listing(dataset, small_pages, built):
@@ -89,10 +90,10 @@ def test_the_stored_queries_read_their_pages_from_the_stores_listing(dataset, sm
     dataset.store.listings = built
     try:
         damaged = _replace_in_page(built.folder / "names" / "page-000002.tsv")
-        page = q.run_page(stored, dataset.store, None, 2)
+        page = qrun.run_page(stored, dataset.store, None, 2)
         assert damaged in {row[4].value for row in page.result.rows}, "the page came from the listing"
         # With a parameter the store works the page out.
-        lt = q.run_page(stored, dataset.store, {"language": "lt"}, 1)
+        lt = qrun.run_page(stored, dataset.store, {"language": "lt"}, 1)
         assert lt.result.rows == engine_page(stored, dataset.store, 1, {"language": "lt"}).result.rows
     finally:
         dataset.store.listings = None
@@ -143,7 +144,7 @@ def test_a_damaged_listing_is_not_used(damage, dataset, small_pages, built, tmp_
     assert damaged.page(stored, 1) is not None  # the pages left whole still serve
     dataset.store.listings = damaged
     try:
-        assert q.run_page(stored, dataset.store, None, 2).result.rows == engine_page(stored, dataset.store, 2).result.rows
+        assert qrun.run_page(stored, dataset.store, None, 2).result.rows == engine_page(stored, dataset.store, 2).result.rows
     finally:
         dataset.store.listings = None
 

@@ -16,6 +16,7 @@ import pytest
 
 from heritage_graph import push as p
 from heritage_graph.queries import catalogue as q
+from heritage_graph.queries import run as qrun
 from heritage_graph.errors import ConfigError, EndpointError
 from heritage_graph.rdf.store import EndpointStore
 
@@ -116,10 +117,10 @@ def test_push_to_oxigraph_is_exact_and_idempotent(oxigraph_store, bundled_datase
 
 @pytest.mark.parametrize("name", sorted(q.catalogue()))
 def test_every_stored_query_answers_the_same_on_oxigraph(name, oxigraph_store, bundled_dataset):
-    if not q.run("prisoner-shares", EndpointStore(oxigraph_store + "/query")).rows:
+    if not qrun.run("prisoner-shares", EndpointStore(oxigraph_store + "/query")).rows:
         p.push(oxigraph_store, dataset=bundled_dataset)
-    local = q.run(name, bundled_dataset.store)
-    remote = q.run(name, EndpointStore(oxigraph_store + "/query", timeout=30))
+    local = qrun.run(name, bundled_dataset.store)
+    remote = qrun.run(name, EndpointStore(oxigraph_store + "/query", timeout=30))
     assert remote.variables == local.variables
     assert remote.rows == local.rows
 
@@ -291,8 +292,8 @@ def test_second_push_to_virtuoso_changes_nothing(virtuoso_pushed):
 def test_stored_queries_give_the_same_rows_on_virtuoso(name, values, virtuoso_pushed, bundled_dataset):
     """Rows, values and order as on the embedded store: the queries are written for both engines."""
     server = virtuoso_pushed[0]
-    local = q.run(name, bundled_dataset.store, values)
-    remote = q.run(name, EndpointStore(server.sparql, timeout=60), values)
+    local = qrun.run(name, bundled_dataset.store, values)
+    remote = qrun.run(name, EndpointStore(server.sparql, timeout=60), values)
     assert remote.variables == local.variables
     assert local.rows
     assert [tuple(map(_canonical, r)) for r in remote.rows] == [tuple(map(_canonical, r)) for r in local.rows]
@@ -305,10 +306,10 @@ def test_pages_are_the_same_on_virtuoso(name, size, virtuoso_pushed, bundled_dat
 
     stored = dataclasses.replace(q.find(name), pagination=size)
     remote_store = EndpointStore(virtuoso_pushed[0].sparql, timeout=60)
-    last = -(-len(q.run(stored, bundled_dataset.store).rows) // size)
+    last = -(-len(qrun.run(stored, bundled_dataset.store).rows) // size)
     for number in (1, 2, last):
-        local = q.run_page(stored, bundled_dataset.store, page=number)
-        remote = q.run_page(stored, remote_store, page=number)
+        local = qrun.run_page(stored, bundled_dataset.store, page=number)
+        remote = qrun.run_page(stored, remote_store, page=number)
         assert remote.has_next == local.has_next == (number < last)
         assert [tuple(map(_canonical, r)) for r in remote.result.rows] == \
                [tuple(map(_canonical, r)) for r in local.result.rows]

@@ -12,6 +12,8 @@ import pyoxigraph as ox
 import pytest
 
 from heritage_graph.queries import catalogue as q
+from heritage_graph.queries import run as qrun
+from heritage_graph.queries.sparql import inspect
 from heritage_graph.util import resources
 from heritage_graph.errors import EndpointError, QueryError
 from heritage_graph.queries.results import render, to_csv
@@ -37,9 +39,9 @@ def test_stored_query(path, bundled_dataset):
     assert stored.summary
     assert stored.description, "a stored query describes itself for curators"
     assert stored.tags
-    q.check_syntax(stored.text, path)
-    assert q._where_brace(stored.text) > 0
-    result = q.run(stored, bundled_dataset.store)
+    qrun.check_syntax(stored.text, path)
+    assert inspect(stored.text).where_at > 0
+    result = qrun.run(stored, bundled_dataset.store)
     if result.kind == "select":
         assert list(stored.columns) == result.variables, "the #+ columns header lists every column, in order"
     golden = GOLDEN / f"{path.stem}.csv"
@@ -53,7 +55,7 @@ def all_pages(stored, store, values=None):
     """Every row of a paginated query, fetched page by page."""
     rows, number = [], 1
     while True:
-        page = q.run_page(stored, store, values, number)
+        page = qrun.run_page(stored, store, values, number)
         rows += page.result.rows
         if not page.has_next:
             return rows
@@ -66,7 +68,7 @@ def test_every_golden_file_has_its_query():
 
 
 def test_prisoner_shares_answers_the_article(bundled_dataset):
-    rows = q.run("prisoner-shares", bundled_dataset.store, {"camp": "Karlag"}).dicts()
+    rows = qrun.run("prisoner-shares", bundled_dataset.store, {"camp": "Karlag"}).dicts()
     assert len(rows) == 1
     row = rows[0]
     assert row["group_label"].value == "Lithuanians"
@@ -118,7 +120,7 @@ def test_syntax_error_in_stored_query_names_file_and_line(tmp_path, bundled_data
     path = _write_query(tmp_path, "#+ summary: broken\nSELECT ?s WHERE {\n  ?s ?p \n}\n", "broken.rq")
     stored = q.catalogue(tmp_path)["broken"]
     with pytest.raises(QueryError, match=r"broken\.rq:4:\d+: SPARQL syntax error"):
-        q.run(stored, bundled_dataset.store)
+        qrun.run(stored, bundled_dataset.store)
 
 
 def test_unknown_name_suggests_nearest():
@@ -142,37 +144,37 @@ ATTACKS = [
 def test_string_parameter_cannot_change_the_query(attack, bundled_dataset, tmp_path):
     path = _write_query(tmp_path, "#+ summary: by label\nPREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
                         "SELECT ?s WHERE { ?s rdfs:label ?_label }\n")
-    result = q.run(q.read_query(path), bundled_dataset.store, {"label": attack})
+    result = qrun.run(q.read_query(path), bundled_dataset.store, {"label": attack})
     assert result.rows == []
 
 
 @pytest.mark.parametrize("attack", ATTACKS)
 def test_iri_parameter_cannot_change_the_query(attack, bundled_dataset):
     with pytest.raises(QueryError, match="parameter camp"):
-        q.run("prisoner-shares", bundled_dataset.store, {"camp": attack})
+        qrun.run("prisoner-shares", bundled_dataset.store, {"camp": attack})
 
 
 def test_iri_with_angle_bracket_is_refused(bundled_dataset):
     with pytest.raises(QueryError, match="not a valid IRI"):
-        q.run("prisoner-shares", bundled_dataset.store, {"camp": "http://e/x> } ?s ?p ?o #"})
+        qrun.run("prisoner-shares", bundled_dataset.store, {"camp": "http://e/x> } ?s ?p ?o #"})
 
 
 def test_number_parameter_is_checked(bundled_dataset):
     with pytest.raises(QueryError, match="not a valid integer"):
-        q.run("prisoner-shares", bundled_dataset.store, {"year": "1954 || true"})
+        qrun.run("prisoner-shares", bundled_dataset.store, {"year": "1954 || true"})
 
 
 def test_parameter_accepts_label_prefixed_name_and_iri(bundled_dataset):
-    by_label = q.run("prisoner-shares", bundled_dataset.store, {"camp": "karlag"}).rows
-    by_prefix = q.run("prisoner-shares", bundled_dataset.store, {"camp": "camp:karlag"}).rows
-    by_iri = q.run("prisoner-shares", bundled_dataset.store,
+    by_label = qrun.run("prisoner-shares", bundled_dataset.store, {"camp": "karlag"}).rows
+    by_prefix = qrun.run("prisoner-shares", bundled_dataset.store, {"camp": "camp:karlag"}).rows
+    by_iri = qrun.run("prisoner-shares", bundled_dataset.store,
                    {"camp": "https://w3id.org/heritage-graph/id/camp/karlag"}).rows
     assert by_label == by_prefix == by_iri and len(by_label) == 1
 
 
 def test_unknown_parameter_is_refused(bundled_dataset):
     with pytest.raises(QueryError, match="has no parameter 'nation'"):
-        q.run("prisoner-shares", bundled_dataset.store, {"nation": "x"})
+        qrun.run("prisoner-shares", bundled_dataset.store, {"nation": "x"})
 
 
 # Pagination ---------------------------------------------------------------------------------------
@@ -197,36 +199,36 @@ def small_pages(name, size):
 def test_pages_add_up_to_the_whole_answer(name, size, values, bundled_dataset):
     stored = small_pages(name, size)
     store = bundled_dataset.store
-    whole = q.run(stored, store, values)
+    whole = qrun.run(stored, store, values)
     assert len(whole.rows) > size or values.get("resource"), "the example fills more than one page"
     assert all_pages(stored, store, values) == whole.rows
     last = -(-len(whole.rows) // size)
     for number in (1, last):
-        page = q.run_page(stored, store, values, number)
+        page = qrun.run_page(stored, store, values, number)
         assert (page.page, page.size, page.has_next) == (number, size, number < last)
         assert page.result.variables == whole.variables
         assert page.result.rows == whole.rows[(number - 1) * size:number * size]
-        assert q.run(stored, store, values, page=number).rows == page.result.rows
-    past = q.run_page(stored, store, values, last + 1)
+        assert qrun.run(stored, store, values, page=number).rows == page.result.rows
+    past = qrun.run_page(stored, store, values, last + 1)
     assert past.result.rows == [] and not past.has_next
 
 
 def test_a_page_of_exactly_the_last_rows_has_no_next(bundled_dataset):
-    whole = q.run("timeline", bundled_dataset.store)
+    whole = qrun.run("timeline", bundled_dataset.store)
     stored = small_pages("timeline", len(whole.rows))
-    page = q.run_page(stored, bundled_dataset.store)
+    page = qrun.run_page(stored, bundled_dataset.store)
     assert page.result.rows == whole.rows and not page.has_next
 
 
 @pytest.mark.parametrize("page", [0, -1, "x", "1.5", True])
 def test_pages_are_numbered_from_one(page, bundled_dataset):
     with pytest.raises(QueryError, match="pages are numbered 1, 2, 3"):
-        q.run_page("timeline", bundled_dataset.store, page=page)
+        qrun.run_page("timeline", bundled_dataset.store, page=page)
 
 
 def test_a_query_without_pages_has_none(bundled_dataset):
     with pytest.raises(QueryError, match="'camps' is not paginated"):
-        q.run("camps", bundled_dataset.store, page=1)
+        qrun.run("camps", bundled_dataset.store, page=1)
 
 
 @pytest.mark.parametrize(("header", "body", "words"), [
@@ -250,7 +252,7 @@ def test_a_subquery_may_have_its_own_limit(tmp_path, bundled_dataset):
                         "SELECT ?s WHERE { { SELECT ?s WHERE { ?s rdfs:label ?l } ORDER BY ?s LIMIT 3 } } ORDER BY ?s\n")
     stored = q.read_query(path)
     assert stored.pagination == 2
-    assert [len(q.run_page(stored, bundled_dataset.store, page=n).result.rows) for n in (1, 2, 3)] == [2, 1, 0]
+    assert [len(qrun.run_page(stored, bundled_dataset.store, page=n).result.rows) for n in (1, 2, 3)] == [2, 1, 0]
 
 
 @pytest.fixture
@@ -263,7 +265,7 @@ def timeline_in_fours(monkeypatch):
 
 
 def test_cli_shows_a_page_and_the_next(run_cli, bundled_dataset, timeline_in_fours):
-    whole = q.run("timeline", bundled_dataset.store)
+    whole = qrun.run("timeline", bundled_dataset.store)
     result = run_cli("query", "timeline", "--page", "2", "--format", "csv")
     assert result.exit_code == 0, result.output
     assert result.stdout == to_csv(dataclasses.replace(whole, rows=whole.rows[4:8])).replace("\r\n", "\n")
@@ -276,7 +278,7 @@ def test_cli_shows_a_page_and_the_next(run_cli, bundled_dataset, timeline_in_fou
 
 
 def test_cli_all_pages_gives_every_row(run_cli, bundled_dataset, timeline_in_fours):
-    whole = q.run("timeline", bundled_dataset.store)
+    whole = qrun.run("timeline", bundled_dataset.store)
     result = run_cli("query", "timeline", "--all-pages", "--format", "csv")
     assert result.exit_code == 0, result.output
     assert result.stdout == to_csv(whole).replace("\r\n", "\n")
@@ -320,7 +322,7 @@ def _links(answer) -> dict[str, str]:
 def test_api_answers_a_page_with_links_to_the_others(api, bundled_dataset, timeline_in_fours):
     from heritage_graph.rdf.store import parse_json_results
 
-    whole = q.run("timeline", bundled_dataset.store)
+    whole = qrun.run("timeline", bundled_dataset.store)
     answer = api.get("/api/queries/timeline", params={"page": 2})
     assert answer.status_code == 200, answer.text
     assert parse_json_results(answer.content, "api").rows == whole.rows[4:8]
@@ -341,7 +343,7 @@ def test_api_answers_a_page_with_links_to_the_others(api, bundled_dataset, timel
 def test_api_pages_keep_the_parameters(api, bundled_dataset, timeline_in_fours):
     from heritage_graph.rdf.store import parse_json_results
 
-    whole = q.run("timeline", bundled_dataset.store, {"place": "Kazakhstan"})
+    whole = qrun.run("timeline", bundled_dataset.store, {"place": "Kazakhstan"})
     answer = api.get("/api/queries/timeline", params={"place": "Kazakhstan", "page": 3})
     assert parse_json_results(answer.content, "api").rows == whole.rows[8:12]
     assert _links(answer)["next"] == "/api/queries/timeline?place=Kazakhstan&page=4"
@@ -435,8 +437,8 @@ def oxigraph_endpoint(bundled_dataset):
 @pytest.mark.parametrize("path", QUERIES, ids=lambda p: p.stem)
 def test_remote_rows_equal_embedded_rows(path, oxigraph_endpoint, bundled_dataset):
     stored = q.read_query(path)
-    local = q.run(stored, bundled_dataset.store)
-    remote = q.run(stored, EndpointStore(oxigraph_endpoint, timeout=30))
+    local = qrun.run(stored, bundled_dataset.store)
+    remote = qrun.run(stored, EndpointStore(oxigraph_endpoint, timeout=30))
     assert remote.variables == local.variables
     assert remote.rows == local.rows
 
@@ -445,8 +447,8 @@ def test_remote_rows_equal_embedded_rows(path, oxigraph_endpoint, bundled_datase
 @pytest.mark.parametrize(("name", "size", "number"), [("names", 500, 3), ("timeline", 4, 2)])
 def test_remote_pages_equal_embedded_pages(name, size, number, oxigraph_endpoint, bundled_dataset):
     stored = small_pages(name, size)
-    local = q.run_page(stored, bundled_dataset.store, page=number)
-    remote = q.run_page(stored, EndpointStore(oxigraph_endpoint, timeout=30), page=number)
+    local = qrun.run_page(stored, bundled_dataset.store, page=number)
+    remote = qrun.run_page(stored, EndpointStore(oxigraph_endpoint, timeout=30), page=number)
     assert remote == local and remote.has_next
 
 
@@ -461,10 +463,10 @@ def test_cli_remote_prints_the_same_table(run_cli, oxigraph_endpoint):
 @pytest.mark.server
 def test_remote_parameters_are_values(oxigraph_endpoint):
     store = EndpointStore(oxigraph_endpoint)
-    rows = q.run("prisoner-shares", store, {"camp": "Steplag"}).dicts()
+    rows = qrun.run("prisoner-shares", store, {"camp": "Steplag"}).dicts()
     assert [r["camp_label"].value for r in rows] == ["Steplag"]
     with pytest.raises(QueryError):
-        q.run("prisoner-shares", store, {"camp": ATTACKS[0]})
+        qrun.run("prisoner-shares", store, {"camp": ATTACKS[0]})
 
 
 # Endpoint failures: one clear line, exit 2 --------------------------------------------------------

@@ -223,3 +223,21 @@ def test_deep_or_long_queries_are_an_error_not_a_crash(text):
 ])
 def test_escapes_that_decode_to_a_delimiter(text, expected):
     assert escaped_delimiters(text) is expected
+
+
+@pytest.mark.parametrize("text, modifiers", [
+    ("SELECT ?s WHERE { ?s ?p ?o }", ()),
+    ("SELECT ?s WHERE { { SELECT ?s { ?s ?p ?o } ORDER BY ?s LIMIT 1 } } ORDER BY ?s", ("ORDER BY",)),
+    ("SELECT ?s (COUNT(*) AS ?n) { ?s ?p ?o } GROUP BY ?s HAVING (?n > 1) ORDER BY ?n LIMIT 3 OFFSET 1",
+     ("GROUP BY", "HAVING", "ORDER BY", "LIMIT", "OFFSET")),
+    ("SELECT * { ?s ?p ?o } OFFSET 2 VALUES ?s { <http://e/> }", ("OFFSET", "VALUES")),
+])
+def test_the_clauses_after_the_outer_where_group(text, modifiers):
+    assert inspect(text).modifiers == modifiers
+
+
+def test_where_at_skips_what_only_looks_like_a_group():
+    text = "PREFIX e: <http://e/>\n# a { in a comment\nSELECT ?x ('{' AS ?b) WHERE { { SELECT ?x { ?x ?p ?o } } }"
+    assert inspect(text).where_at == text.index("WHERE {") + 6
+    assert inspect("SELECT * WHERE\r\n { ?s ?p ?o }").where_at == 17
+    assert inspect("CONSTRUCT WHERE { ?s ?p ?o }").where_at is None

@@ -33,7 +33,7 @@ import pyoxigraph as ox
 
 from . import __version__
 from .errors import ConfigError, EndpointError, HeritageGraphError
-from .queries import catalogue as q
+from .queries import run as qrun
 from .rdf.load import load
 from .rdf.store import EndpointStore, parse_json_results
 from .rdf.vocab import GRAPH
@@ -422,9 +422,9 @@ def check_remote(name: str, local_store, where: Layout, user, password, auth, ti
     :raises EndpointError: the rows differ.
     """
 
-    local = q.run(name, local_store)
+    local = qrun.run(name, local_store)
     try:
-        remote = q.run(name, EndpointStore(where.query, timeout=timeout, user=user, password=password, auth=auth))
+        remote = qrun.run(name, EndpointStore(where.query, timeout=timeout, user=user, password=password, auth=auth))
     except http.client.HTTPException as exc:  # an answer cut short: the connection closed mid-way
         raise EndpointError(f"the release is in place, but {where.query} broke off its answer to {name} "
                             f"({type(exc).__name__})") from exc

@@ -13,6 +13,8 @@ it, so that "the server made no request" is checked, not assumed.
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 import socket
 import statistics
@@ -31,7 +33,7 @@ import httpx
 import pyoxigraph as ox
 import pytest
 
-from heritage_graph.serve.app import Refused, check_query
+from heritage_graph.serve.policy import Refused, check_query
 
 from ..servers import QuietHandler, free_port, http_server, oxigraph_server, put_graph, stop
 
@@ -99,9 +101,9 @@ class Served:
 
 
 @contextmanager
-def serving(folder: Path, *args) -> Served:
+def serving(folder: Path, *args, start_seconds: float = 120) -> Served:
     """``heritage-graph serve`` as a subprocess in ``folder`` (which also holds a secret file);
-    waits until it answers."""
+    waits until it answers (it builds the release first)."""
     (folder / "secret.txt").write_text(SECRET, encoding="utf-8")
     port = free_port()
     log = folder / "server.log"
@@ -110,7 +112,7 @@ def serving(folder: Path, *args) -> Served:
                                    stderr=stderr)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 120
+        deadline = time.monotonic() + start_seconds
         while True:
             try:
                 if httpx.get(f"{url}/sparql", params={"query": "ASK {}"}, timeout=30).status_code == 200:
@@ -248,6 +250,15 @@ def service_attempts(canary_url: str, port: int, allowed: str) -> list[str]:
         f'SELECT * WHERE {{ BIND("\\u0022 # " AS ?z) SERVICE <{canary_url}/sparql> {BLOCK} }}',
         f"SELECT * WHERE {{ BIND('\\u0027 # ' AS ?z) SERVICE <{canary_url}/sparql> {BLOCK} }}",
         f"SELECT * WHERE {{ BIND(<http://e/\\u0041#x> AS ?a) BIND(\"\\u0022 # \" AS ?b) SERVICE <{canary_url}/sparql> {BLOCK} }}",
+        # a SERVICE right after a term and a dot, which a token regex read as one word
+        f"SELECT ?s WHERE {{ <{KARLAG}> a ?o.SERVICE <{canary_url}/sparql> {BLOCK} }}",
+        f"SELECT ?s WHERE {{ <{KARLAG}> a $o.SERVICE <{canary_url}/sparql> {BLOCK} }}",
+        f"SELECT ?s WHERE {{ <{KARLAG}> ?p 1.SERVICE <{canary_url}/sparql> {BLOCK} }}",
+        f"SELECT * WHERE {{ ?s ?p ?o OPTIONAL {{ service <{canary_url}/sparql> {BLOCK} }} }}",
+        f"SELECT * WHERE {{ ?s ?p ?o FILTER EXISTS {{ SERVICE <{canary_url}/sparql> {BLOCK} }} }}",
+        f"SELECT * WHERE {{ {{ ?s ?p ?o }} UNION {{ GRAPH ?g {{ SERVICE <{canary_url}/sparql> {BLOCK} }} }} }}",
+        # a carriage return ends a comment
+        f"SELECT * WHERE {{ ?s ?p ?o # a comment\rSERVICE <{canary_url}/sparql> {BLOCK}\n}}",
         "SELECT * WHERE { SERVICE <file:///etc/passwd> { ?s ?p ?o } }",
         "SELECT * WHERE { SERVICE <FILE:///etc/passwd> { ?s ?p ?o } }",
     ]
@@ -257,11 +268,14 @@ def test_service_to_anything_not_allowed_is_refused_and_nothing_is_called(server
     url, port, hits = canary
     calls = len(hits)
     for query in service_attempts(url, port, upstream):
-        for how in ("get", "form"):
+        for how in ("get", "form", "body"):
             if how == "get":
                 answer = sparql(server, query)
-            else:
+            elif how == "form":
                 answer = httpx.post(f"{server.url}/sparql", data={"query": query}, timeout=30)
+            else:
+                answer = httpx.post(f"{server.url}/sparql", content=query.encode(), timeout=30,
+                                    headers={"Content-Type": "application/sparql-query"})
             assert answer.status_code == 403, f"{query!r}: {answer.status_code} {answer.text[:200]}"
             assert "refused" in answer.text
             assert "root:" not in answer.text
@@ -336,7 +350,7 @@ def test_file_iris_are_refused(server, params):
 
 @pytest.mark.parametrize("params", [{"default-graph-uri": "not an IRI"}, {"named-graph-uri": "<x>"}])
 def test_a_graph_that_is_no_iri_is_a_400_and_costs_no_worker(server, params):
-    from heritage_graph.serve.app import execute
+    from heritage_graph.serve.pool import execute
 
     answer = httpx.get(f"{server.url}/sparql", params={"query": SIMPLE, **params}, timeout=30)
     assert answer.status_code == 400 and "not an IRI" in answer.text
@@ -416,8 +430,10 @@ def test_a_huge_result_is_cut_at_the_row_cap(server, query, accept):
     assert answer.headers["x-sparql-maxrows"] == str(MAX_ROWS)
     if accept.endswith("json"):
         assert len(answer.json()["results"]["bindings"]) == MAX_ROWS
+    elif accept == "text/csv":  # records, not lines: a literal may hold a line break
+        assert len(list(csv.reader(io.StringIO(answer.text)))) == MAX_ROWS + 1
     else:
-        assert len(answer.text.strip().splitlines()) == MAX_ROWS + (1 if accept == "text/csv" else 0)
+        assert len(answer.text.strip().splitlines()) == MAX_ROWS
     assert seconds < TIMEOUT + 2
 
 
@@ -437,7 +453,8 @@ def register_server(tmp_path_factory):
     register = folder / "register.ttl"
     generate.generate(45_200, 1954, 0.0, register, show_progress=False)
     data = [arg for path in [*generate.context_paths(), register] for arg in ("--data", path)]
-    with serving(folder, "--timeout", TIMEOUT, "--max-rows", MAX_ROWS, "--workers", 2, *data) as served:
+    with serving(folder, "--timeout", TIMEOUT, "--max-rows", MAX_ROWS, "--workers", 2, *data,
+                 start_seconds=600) as served:
         yield served
 
 
@@ -602,7 +619,7 @@ def test_any_accept_header_gets_a_sane_answer(server):
 LOAD = [
     ("/doc/camp/karlag.html", None, 200), ("/id/camp/karlag", None, 303), ("/doc/camp/karlag.ttl", None, 200),
     ("/assets/site.css", None, 200), ("/sparql", {"query": SIMPLE}, 200),
-    ("/api/queries/prisoner-shares", {"camp": "Karlag"}, 200), ("/", None, 200), ("/class/Camp", None, 200),
+    ("/api/queries/prisoner-shares", {"camp": "Karlag"}, 200), ("/", None, 200), ("/class/Camp.html", None, 200),
     ("/queries/prisoner-shares.html", None, 200), ("/api/queries", None, 200),
 ]
 
@@ -677,9 +694,10 @@ def test_stored_query_parameters_stay_values_on_the_api(server, attack):
 def test_a_stored_query_that_calls_a_service_is_not_run(server, canary):
     _, _, hits = canary
     calls = len(hits)
-    for path in ("/api/queries/federated-example", "/queries/federated-example.html"):
+    for path in ("/api/queries/federated-example", "/queries/federated-example.html?limit=1"):
         answer = httpx.get(server.url + path, timeout=30)
         assert answer.status_code == 403 and "SERVICE" in answer.text
+    assert httpx.get(server.url + "/queries/federated-example.html", timeout=30).status_code == 200  # the release's
     assert hits[calls:] == []
 
 
@@ -687,6 +705,8 @@ def test_a_stored_query_that_calls_a_service_is_not_run(server, canary):
 
 NASTY = """@prefix hg: <https://w3id.org/heritage-graph/ontology#> .
 @prefix camp: <https://w3id.org/heritage-graph/id/camp/> .
+@prefix place: <https://w3id.org/heritage-graph/id/place/> .
+@prefix source: <https://w3id.org/heritage-graph/id/source/> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 @prefix owl: <http://www.w3.org/2002/07/owl#> .
 @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
@@ -694,8 +714,11 @@ camp:evil a hg:Camp ; rdfs:label "<script>alert(1)</script>"@en ;
   skos:altLabel "\\" onmouseover=\\"alert(2)"@en , "x' onmouseover='alert(3)"@en ;
   owl:sameAs <javascript:alert(4)> , <JavaScript:alert(5)> , <http://e/x'onmouseover='alert(6)'&a=<b>> ;
   rdfs:seeAlso <javascript:alert(7)> , <vbscript:msgbox(8)> , <data:text/html;base64,PHNjcmlwdD4=> ;
-  rdfs:comment "</textarea><script>alert(9)</script><img src=x onerror=alert(10)>" ;
-  hg:headquarters camp:evil .
+  rdfs:comment "</textarea><script>alert(9)</script><img src=x onerror=alert(10)>"@en ;
+  hg:headquarters camp:evil ; hg:location place:evil-land ; hg:source source:evil .
+place:evil-land a hg:Country ; rdfs:label "Evil land"@en ; hg:source source:evil .
+source:evil a hg:SourceDocument ; rdfs:label "An evil source"@en ;
+  <http://purl.org/dc/terms/bibliographicCitation> "An evil source, page 1."@en .
 <javascript:alert(11)> rdfs:label "<b>a javascript: subject</b>" ; owl:sameAs camp:evil .
 hg:Camp skos:closeMatch <javascript:alert(12)> ; rdfs:subClassOf <javascript:alert(13)> .
 """.replace("&a=<b>", "&a=b")
@@ -726,13 +749,22 @@ def _scheme(url: str) -> str:
     return re.sub(r"[\x00-\x20]", "", url).lower().partition(":")[0] if ":" in url else ""
 
 
+#: pyLODE's ontology documentation (the release's /ontology page) carries its own JSON-LD data block and
+#: a data: icon; neither comes from the data, and a data block does not run.
+PYLODE_OWN = {("script", "type", "application/ld+json"), ("link", "href", "data:image/png;base64,")}
+
+
 @pytest.mark.parametrize("path", ["/doc/camp/evil.html", "/doc/camp/evil", "/class/Camp", "/class/Camp.html",
-                                  "/ontology", "/ontology/index.html", "/", "/queries/names.html"])
+                                  "/ontology", "/ontology/index.html", "/ontology/reference.html", "/",
+                                  "/queries/names.html", "/queries/names.html?language=en"])
 def test_what_the_data_says_is_shown_as_text(nasty_server, path):
-    answer = httpx.get(nasty_server.url + path, headers={"Accept": "text/html"}, timeout=30)
+    answer = httpx.get(nasty_server.url + path, headers={"Accept": "text/html"}, timeout=30, follow_redirects=True)
     assert answer.status_code == 200 and answer.headers["content-type"].startswith("text/html")
     page = answer.text
+    pylode = answer.url.path == "/ontology/index.html"
     for tag, attributes in _Elements(page).elements:
+        if pylode and any(tag == t and attributes.get(a, "").startswith(v) for t, a, v in PYLODE_OWN):
+            continue
         assert tag not in ("script", "img", "iframe", "object", "embed"), f"{path}: a <{tag}> element"
         assert not [name for name in attributes if name.startswith("on")], f"{path}: <{tag} {attributes}>"
         for name in ("href", "src", "action", "formaction", "xlink:href"):
@@ -744,7 +776,7 @@ def test_what_the_data_says_is_shown_as_text(nasty_server, path):
         assert "&lt;/textarea&gt;&lt;script&gt;alert(9)&lt;/script&gt;&lt;img" in page
         assert "x&#39; onmouseover=&#39;alert(3)" in page and "&#34; onmouseover=&#34;alert(2)" in page
         assert "javascript:alert(4)" in page  # shown, as text
-    if path == "/ontology":
+    if path == "/ontology/reference.html":
         assert "javascript:alert(12)" in page and "javascript:alert(13)" in page
 
 

@@ -13,6 +13,7 @@ from typing import Mapping
 from ..rdf.store import Store
 from . import catalogue as q
 from .catalogue import StoredQuery
+from .run import run, run_page
 from .results import render
 
 
@@ -37,8 +38,8 @@ def answer(stored: StoredQuery, store: Store, params: Mapping[str, str], fmt: st
     the note then says which page it is and the option that shows the next.
     """
     if stored.pagination is None or all_pages:
-        return Answer(render(q.run(stored, store, params), fmt).rstrip("\n"))
-    found = q.run_page(stored, store, params, page or 1)
+        return Answer(render(run(stored, store, params), fmt).rstrip("\n"))
+    found = run_page(stored, store, params, page or 1)
     shown = f"Page {found.page} of {stored.name} ({found.size} rows a page)"
     if found.has_next:
         note = f"{shown}; the next: --page {found.page + 1}"

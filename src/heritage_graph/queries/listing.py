@@ -31,6 +31,9 @@ import pyoxigraph as ox
 
 from ..errors import QueryError
 from ..rdf.store import OxigraphStore, QueryResult
+from ..util.progress import progress
+from . import catalogue as q
+from .run import ResultPage, check_syntax
 
 #: The folder of a saved store that holds its listings.
 FOLDER = "heritage-graph-listings"
@@ -83,8 +86,6 @@ def build(store: OxigraphStore, folder: Path | str, queries=None, *, bar_label: 
 
     :raises QueryError: a query that does not parse, or fails, or a listing that cannot be written.
     """
-    from . import catalogue as q
-    from ..util.progress import progress
 
     folder = Path(folder)
     queries = [s for s in (q.catalogue() if queries is None else queries).values() if listable(s)]
@@ -107,9 +108,8 @@ def build(store: OxigraphStore, folder: Path | str, queries=None, *, bar_label: 
 
 
 def _build_one(store: OxigraphStore, stored, folder: Path) -> None:
-    from . import catalogue as q
 
-    q.check_syntax(stored.text, stored.path)
+    check_syntax(stored.text, stored.path)
     folder.mkdir()
     # streamed, not through store.query, which holds every row
     result = store.ox.query(stored.text, use_default_graph_as_union=True)
@@ -179,8 +179,7 @@ class Listings:
         return meta
 
     def page(self, stored, page: int):
-        """The ``page``-th page of ``stored`` (a :class:`query.ResultPage`), or None."""
-        from .catalogue import ResultPage
+        """The ``page``-th page of ``stored`` (a :class:`.run.ResultPage`), or None."""
 
         meta = self._meta_for(stored)
         if meta is None:

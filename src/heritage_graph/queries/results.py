@@ -1,8 +1,9 @@
-"""Query results as people and programs read them.
+"""Query results as people and programs read them: the one writer of SPARQL results.
 
-``table`` and ``md`` are for people (IRIs shortened to prefixed names); ``csv``, ``tsv`` and
-``json`` follow the W3C SPARQL 1.1 Query Results CSV/TSV and JSON formats, so any SPARQL tool
-reads them. Graph results (CONSTRUCT, DESCRIBE) are written as Turtle or N-Triples.
+``table`` and ``md`` are for people (IRIs shortened to prefixed names); ``csv``, ``tsv``, ``json``
+and ``xml`` follow the W3C SPARQL 1.1 Query Results CSV/TSV, JSON and XML formats, so any SPARQL
+tool reads them; :func:`serialize` gives them as the bytes the server sends. Graph results
+(CONSTRUCT, DESCRIBE) are written by pyoxigraph's own serialisers.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
@@ -92,6 +94,68 @@ def to_json(result: QueryResult) -> str:
     for row in result.rows:
         bindings.append({v: _json_term(t) for v, t in zip(result.variables, row) if t is not None})
     return json.dumps({"head": {"vars": result.variables}, "results": {"bindings": bindings}}, indent=2, ensure_ascii=False)
+
+
+def to_xml(result: QueryResult) -> str:
+    """Solutions in the SPARQL Query Results XML format.
+
+    >>> print(to_xml(QueryResult("select", ["x"], [(ox.Literal("a<b", language="en"),)])))
+    <?xml version="1.0"?>
+    <sparql xmlns="http://www.w3.org/2005/sparql-results#">
+    <head>
+    <variable name="x"/>
+    </head>
+    <results>
+    <result>
+    <binding name="x"><literal xml:lang="en">a&lt;b</literal></binding>
+    </result>
+    </results>
+    </sparql>
+    <BLANKLINE>
+    """
+    out = ['<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n<head>']
+    out += [f"<variable name={quoteattr(v)}/>" for v in result.variables]
+    out.append("</head>\n<results>")
+    for row in result.rows:
+        out.append("<result>")
+        for name, term in zip(result.variables, row):
+            if term is not None:
+                out.append(f"<binding name={quoteattr(name)}>{_xml_term(term)}</binding>")
+        out.append("</result>")
+    out.append("</results>\n</sparql>\n")
+    return "\n".join(out)
+
+
+def _xml_term(term: Term) -> str:
+    if isinstance(term, ox.NamedNode):
+        return f"<uri>{escape(term.value)}</uri>"
+    if isinstance(term, ox.BlankNode):
+        return f"<bnode>{escape(term.value)}</bnode>"
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
+        if term.datatype.value != XSD + "string":
+            return f"<literal datatype={quoteattr(term.datatype.value)}>{escape(term.value)}</literal>"
+        return f"<literal>{escape(term.value)}</literal>"
+    return f"<literal>{escape(str(term))}</literal>"
+
+
+def serialize(result: QueryResult, fmt: str) -> bytes:
+    """Solutions or a boolean as the bytes of a SPARQL results document: ``fmt`` is ``json``,
+    ``xml``, ``csv`` or ``tsv``.
+
+    >>> serialize(QueryResult("ask", boolean=True), "json")
+    b'{"head": {}, "boolean": true}'
+    """
+    if result.kind == "ask":
+        if fmt == "json":
+            return json.dumps({"head": {}, "boolean": result.boolean}).encode()
+        if fmt == "xml":
+            return (f'<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">'
+                    f"<head/><boolean>{'true' if result.boolean else 'false'}</boolean></sparql>\n").encode()
+        return b"true\n" if result.boolean else b"false\n"
+    writer = {"json": to_json, "xml": to_xml, "csv": to_csv, "tsv": to_tsv}[fmt]
+    return writer(result).encode("utf-8")
 
 
 def _json_term(term: Term) -> dict:

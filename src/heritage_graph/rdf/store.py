@@ -8,13 +8,21 @@ formatting never needs to know where the rows came from.
 
 from __future__ import annotations
 
+import ast
+import http.client
+import json
+import socket
+import urllib.error
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator, Mapping
+from typing import Iterator
 
 import pyoxigraph as ox
+from SPARQLWrapper import BASIC, DIGEST, JSON, POST, TURTLE, SPARQLWrapper
+from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
+from .. import __version__
 from ..errors import EndpointError, QueryError
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
@@ -50,8 +58,9 @@ class Store(ABC):
     listings = None
 
     @abstractmethod
-    def query(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> QueryResult:
-        """Run a SPARQL 1.1 query with ``bindings`` (variable name → RDF term) bound as values."""
+    def query(self, sparql: str) -> QueryResult:
+        """Run a SPARQL 1.1 query. Values are bound to its variables in its text, the same way on
+        every store (:func:`heritage_graph.queries.params.with_values`)."""
 
     @abstractmethod
     def triple_count(self) -> int:
@@ -92,11 +101,7 @@ class OxigraphStore(Store):
     def quads(self, graph: ox.NamedNode | None = None) -> Iterator[ox.Quad]:
         return self.ox.quads_for_pattern(None, None, None, graph)
 
-    def query(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> QueryResult:
-        if bindings:
-            from ..queries.catalogue import with_values
-
-            sparql = with_values(sparql, bindings)
+    def query(self, sparql: str) -> QueryResult:
         try:
             result = self.ox.query(sparql, use_default_graph_as_union=True)
         except SyntaxError as exc:
@@ -125,7 +130,6 @@ def _first_line(text: str, limit: int = 200) -> str:
     >>> _first_line("  b'Virtuoso 37000 Error SP031: bad\\nSPARQL query:\\n...'")
     'Virtuoso 37000 Error SP031: bad'
     """
-    import ast
 
     text = text.strip()
     if text[:2] in ("b'", 'b"'):
@@ -147,8 +151,6 @@ class EndpointStore(Store):
 
     def __init__(self, url: str, *, timeout: float = 60, user: str | None = None,
                  password: str | None = None, auth: str = "basic"):
-        from .. import __version__
-
         if not url.startswith(("http://", "https://")):
             raise EndpointError(f"{url}: an endpoint URL starts with http:// or https://")
         self.url = url
@@ -159,8 +161,6 @@ class EndpointStore(Store):
         self.user_agent = f"heritage-graph/{__version__} (+https://w3id.org/heritage-graph/)"
 
     def _wrapper(self):
-        from SPARQLWrapper import BASIC, DIGEST, POST, SPARQLWrapper
-
         wrapper = SPARQLWrapper(self.url, agent=self.user_agent)
         wrapper.setTimeout(int(max(1, self.timeout)))
         wrapper.setMethod(POST)
@@ -169,13 +169,7 @@ class EndpointStore(Store):
             wrapper.setCredentials(self.user, self.password or "")
         return wrapper
 
-    def query(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> QueryResult:
-        from SPARQLWrapper import JSON, TURTLE
-
-        if bindings:
-            from ..queries.catalogue import with_values
-
-            sparql = with_values(sparql, bindings)
+    def query(self, sparql: str) -> QueryResult:
         wrapper = self._wrapper()
         wrapper.setQuery(strip_comment_lines(sparql))
         is_graph = wrapper.queryType in ("CONSTRUCT", "DESCRIBE")
@@ -190,12 +184,6 @@ class EndpointStore(Store):
         return parse_json_results(raw, self.url)
 
     def _send(self, wrapper) -> bytes:
-        import http.client
-        import socket
-        import urllib.error
-
-        from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
-
         try:
             response = wrapper.query()
             return response.response.read()
@@ -251,7 +239,6 @@ _WRAPPER_STATUS = {
 
 def parse_json_results(raw: bytes, source: str) -> QueryResult:
     """SPARQL 1.1 JSON results into a :class:`QueryResult` of pyoxigraph terms."""
-    import json
 
     try:
         document = json.loads(raw)

@@ -16,6 +16,7 @@ import pyoxigraph as ox
 
 from ..errors import HeritageGraphError
 from ..queries import catalogue as q
+from ..queries.run import run
 from ..rdf.vocab import XSD
 from .data import SiteData, site_data
 from .templating import render
@@ -38,7 +39,7 @@ def query_result(store, stored, values: Mapping[str, str] | None = None, *, fede
         return None, ("This query asks another SPARQL endpoint (SERVICE), so a static release does not run it; "
                       "run it with 'heritage-graph query " + stored.name + "'.")
     try:
-        return q.run(stored, store, values or {}), None
+        return run(stored, store, values or {}), None
     except HeritageGraphError as exc:
         return None, f"The query could not be run: {exc}"
 

@@ -1,0 +1,202 @@
+"""Answering from a release folder: every URL of the release that ``build`` wrote, as its file.
+
+Files are streamed from disk with the media type of the release's hosting rules
+(``.htaccess``, ``nginx.conf``); the URLs those rules negotiate answer ``303 See Other`` the same
+way, the choice made by :mod:`.negotiation`:
+
+==============================  ================================================================
+``/id/{kind}/{slug}``           ``doc/{kind}/{slug}.{html|ttl|jsonld|nt|rdf}``, by ``Accept``
+``/ontology``, ``/ontology/``   ``ontology/index.html``, or ``ontology/heritage-graph.ttl``
+``/dataset``                    ``void.ttl``, or ``void.jsonld``
+``/doc/{kind}/{slug}``          the document in the negotiated format, ``200`` with its
+                                ``Content-Location``
+a folder                        its ``index.html``; without the final ``/``, ``301`` to it
+==============================  ================================================================
+
+The addresses of earlier versions of the server answer ``303`` to their place in the release:
+``/data[.trig|.nq]`` to the dumps, ``/class/{Name}`` to ``class/{Name}.html``.
+
+A path is looked up in the folder segment by segment: no segment may be empty, ``.``, ``..``,
+hidden (``.htaccess``) or hold a backslash or NUL, and the file found must lie inside the folder
+once links are resolved; anything else is a 404.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from starlette.responses import FileResponse, RedirectResponse, Response
+
+from . import negotiation as neg
+from ..publish import build as layout
+from .config import config_of
+from .responses import error, not_acceptable, root, uri
+
+#: The release's file of the ontology, and of the dataset description, per offered suffix.
+ONTOLOGY_FILES = {"html": "ontology/index.html", "ttl": "ontology/heritage-graph.ttl"}
+DATASET_FILES = {"ttl": "void.ttl", "jsonld": "void.jsonld"}
+#: The name of the dumps in ``dumps/`` (``dumps/heritage-graph.ttl`` …).
+DUMP_STEM = "dumps/" + layout.NAME
+#: Suffixes served with ``charset=utf-8`` (the release's ``AddCharset``).
+CHARSET_SUFFIXES = {".html", ".ttl", ".jsonld", ".rdf", ".nt", ".nq", ".trig", ".svg", ".css", ".csv", ".json",
+                    ".txt", ".conf"}
+#: Answers that depend on ``Accept`` say so.
+VARY = {"Vary": "Accept"}
+
+
+def find(folder: Path, path: str) -> Path | None:
+    """The file or folder of the release that a URL path (decoded, without the leading ``/``) names,
+    or None when it names nothing there or would leave the folder.
+
+    >>> find(Path("/srv/release"), "../etc/passwd") is None
+    True
+    """
+    parts = path.split("/")
+    if path.endswith("/"):
+        parts.pop()
+    if path == "":
+        parts = []
+    for part in parts:
+        if not part or part in (".", "..") or part.startswith(".") or "\\" in part or "\x00" in part:
+            return None
+    candidate = folder.joinpath(*parts)
+    try:
+        resolved = candidate.resolve()
+        if not resolved.is_relative_to(folder.resolve()) or not resolved.exists():
+            return None
+    except (OSError, ValueError):
+        return None
+    return resolved
+
+
+def media_type(path: Path) -> str:
+    """The media type a release file is answered with, with its charset where the release has one."""
+    kind = layout.media_type(path.name)
+    return kind + ("; charset=utf-8" if path.suffix in CHARSET_SUFFIXES else "")
+
+
+def file_answer(path: Path, headers: dict | None = None) -> Response:
+    """A release file, streamed from disk."""
+    return FileResponse(path, media_type=media_type(path), headers=headers)
+
+
+def see_other(request, target: str, *, vary: bool = True) -> Response:
+    """``303 See Other`` to ``target``, a path of the release (relative to the server's root)."""
+    return RedirectResponse(root(request) + target, status_code=303, headers=VARY if vary else None)
+
+
+def _release(request) -> Path | None:
+    return config_of(request).release
+
+
+def _missing(request, headers: dict | None = None) -> Response:
+    return error(request, 404, f"nothing here: {request.url.path}", headers)
+
+
+def release_file(request) -> Response:
+    """Any path of the release: its file, or a folder's ``index.html``."""
+    return answer_path(request, request.path_params.get("path", ""))
+
+
+def answer_path(request, path: str) -> Response:
+    """The release's answer to ``path`` (decoded, without the leading ``/``): the file, a folder's
+    ``index.html`` (``301`` to the folder's address with its final ``/`` first), or 404."""
+    folder = _release(request)
+    found = find(folder, path) if folder is not None else None
+    if found is not None and found.is_dir():
+        index = found / "index.html"
+        if not index.is_file():
+            return _missing(request)
+        if path and not path.endswith("/"):
+            return RedirectResponse(root(request) + uri(path, iri=True) + "/", status_code=301)
+        found = index
+    if found is None or not found.is_file():
+        return _missing(request)
+    return file_answer(found)
+
+
+def resource_id(request) -> Response:
+    """``/id/{kind}/{slug}``: 303 See Other to the resource's document in the negotiated format."""
+    folder = _release(request)
+    kind, slug = request.path_params["kind"], request.path_params["slug"]
+    stem = f"doc/{kind}/{slug}"
+    if folder is None or find(folder, stem + ".html") is None:
+        return error(request, 404, f"no resource {config_of(request).base}id/{kind}/{slug}", VARY)
+    offer = neg.choose(request.headers.get("accept"), neg.RESOURCE_TYPES)
+    if offer is None:
+        return not_acceptable(request, neg.RESOURCE_TYPES)
+    return see_other(request, f"doc/{uri(kind)}/{uri(slug)}.{offer.suffix}")
+
+
+def document(request) -> Response:
+    """``/doc/{kind}/{slug}[.ext]``: the document's file; without a suffix, the negotiated one, with
+    its ``Content-Location``. Every document says which resource it describes (``Link``)."""
+    folder = _release(request)
+    kind, slug = request.path_params["kind"], request.path_params["slug"]
+    stem, dot, suffix = slug.rpartition(".")
+    headers: dict[str, str] = {}
+    found = None
+    if folder is not None and dot and neg.by_suffix(suffix, neg.RESOURCE_TYPES):
+        found = find(folder, f"doc/{kind}/{slug}")
+    else:
+        stem = slug
+        offer = neg.choose(request.headers.get("accept"), neg.RESOURCE_TYPES)
+        if offer is None:
+            return not_acceptable(request, neg.RESOURCE_TYPES)
+        headers.update(VARY)
+        if folder is not None:
+            found = find(folder, f"doc/{kind}/{slug}.{offer.suffix}")
+        headers["Content-Location"] = f"{root(request)}doc/{uri(kind)}/{uri(slug)}.{offer.suffix}"
+    if found is None or not found.is_file():
+        headers.pop("Content-Location", None)
+        return error(request, 404, f"no resource {config_of(request).base}id/{kind}/{stem}", headers)
+    headers["Link"] = f'<{uri(f"{config_of(request).base}id/{kind}/{stem}", iri=True)}>; rel="describes"'
+    return file_answer(found, headers)
+
+
+def _negotiated(request, files: dict[str, str], offers: tuple[neg.Offer, ...]) -> Response:
+    offer = neg.choose(request.headers.get("accept"), offers)
+    if offer is None:
+        return not_acceptable(request, offers)
+    folder = _release(request)
+    target = files[offer.suffix]
+    if folder is None or find(folder, target) is None:
+        return _missing(request, VARY)
+    return see_other(request, target)
+
+
+def ontology(request) -> Response:
+    """``/ontology``: 303 to its documentation, or its Turtle (its terms ``…/ontology#Term`` resolve here)."""
+    offers = tuple(o for o in neg.RESOURCE_TYPES if o.suffix in ONTOLOGY_FILES)
+    return _negotiated(request, ONTOLOGY_FILES, offers)
+
+
+def dataset(request) -> Response:
+    """``/dataset``: 303 to the dataset's VoID and DCAT description, Turtle or JSON-LD."""
+    offers = tuple(o for o in neg.GRAPH_TYPES if o.suffix in DATASET_FILES)
+    return _negotiated(request, DATASET_FILES, offers)
+
+
+def old_dataset(request) -> Response:
+    """``/data``, ``/data.trig``, ``/data.nq`` (the addresses of earlier servers): 303 to the dump."""
+    suffix = request.path_params.get("ext")
+    if suffix is None:
+        offer = neg.choose(request.headers.get("accept"), neg.DATASET_TYPES)
+        if offer is None:
+            return not_acceptable(request, neg.DATASET_TYPES)
+        suffix = offer.suffix
+    elif neg.by_suffix(suffix, neg.DATASET_TYPES) is None:
+        return _missing(request)
+    return see_other(request, f"{DUMP_STEM}.{suffix}", vary="ext" not in request.path_params)
+
+
+def old_class(request) -> Response:
+    """``/class/{Name}`` (an address of earlier servers): 303 to ``class/{Name}.html``; with the
+    suffix, the file."""
+    name = request.path_params["name"]
+    folder = _release(request)
+    if name.endswith(".html"):
+        return answer_path(request, f"class/{name}")
+    if folder is None or find(folder, f"class/{name}.html") is None:
+        return _missing(request)
+    return see_other(request, f"class/{uri(name)}.html", vary=False)
