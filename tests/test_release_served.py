@@ -24,7 +24,8 @@ import pyoxigraph as ox
 import pytest
 from rdflib.compare import isomorphic
 
-from heritage_graph.publish.build import RESOURCE_FORMATS, build
+from heritage_graph.publish.build import build
+from heritage_graph.publish.layout import RESOURCE_FORMATS
 
 from . import release_rdf
 from .servers import free_port, stop

@@ -244,8 +244,6 @@ def test_document_by_suffix(client, release, suffix, content_type, rdf_format):
     assert answer.content == (release / f"doc/camp/karlag.{suffix}").read_bytes()
 
 
-@pytest.mark.xfail(strict=True, reason="a release's document of a resource holds the resource alone, until the one "
-                                       "describe (the claims about it and the links into it) writes it")
 def test_document_holds_outgoing_incoming_and_claims(client):
     answer = client.get("/doc/camp/karlag.ttl")
     triples = [quad.triple for quad in ox.parse(answer.content, format=ox.RdfFormat.TURTLE)]

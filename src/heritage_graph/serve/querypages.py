@@ -8,7 +8,7 @@ from starlette.responses import HTMLResponse, Response
 
 from ..errors import QueryError
 from ..queries import catalogue as q
-from ..web import site
+from .. import web
 from .api import stored_refused
 from .config import config_of
 from .responses import error, root, uri
@@ -39,9 +39,9 @@ def query_page(request) -> Response:
     if refused is not None:
         return error(request, refused.status, refused.message)
     if config.site_data is None:
-        config.site_data = site.SiteData(config.store, base=config.base)
+        config.site_data = web.SiteData(config.store, base=config.base)
     values = {k: v for k, v in request.query_params.items() if v != ""}
-    page = site.render_query(config.store, name, root=root(request), base=config.base, values=values,
+    page = web.render_query(config.store, name, root=root(request), base=config.base, values=values,
                              data=config.site_data, downloads=False)
     if page is None:
         return error(request, 404, f"no stored query named {name!r}")

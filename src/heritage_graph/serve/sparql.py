@@ -15,7 +15,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import HTMLResponse, Response
 
 from . import negotiation as neg
-from ..web import site
+from ..web.templating import render as render_template
 from .config import config_of
 from .policy import Refused, check_graphs, check_query
 from .pool import PoolBusy
@@ -154,7 +154,7 @@ def service_description(request):
         return not_acceptable(request, offers)
     endpoint = str(request.url.replace(query=""))
     if offer.rdf_format is None:
-        page = site.render_template("sparql.html", root=root(request), title="SPARQL endpoint",
+        page = render_template("sparql.html", root=root(request), title="SPARQL endpoint",
                                     example="SELECT * WHERE { ?s ?p ?o } LIMIT 10")
         return HTMLResponse(page, headers={"Vary": "Accept"})
     sd = "http://www.w3.org/ns/sparql-service-description#"

@@ -28,7 +28,7 @@ from pathlib import Path
 from starlette.responses import FileResponse, RedirectResponse, Response
 
 from . import negotiation as neg
-from ..publish import build as layout
+from ..publish import layout
 from .config import config_of
 from .responses import error, not_acceptable, root, uri
 
@@ -36,7 +36,7 @@ from .responses import error, not_acceptable, root, uri
 ONTOLOGY_FILES = {"html": "ontology/index.html", "ttl": "ontology/heritage-graph.ttl"}
 DATASET_FILES = {"ttl": "void.ttl", "jsonld": "void.jsonld"}
 #: The name of the dumps in ``dumps/`` (``dumps/heritage-graph.ttl`` …).
-DUMP_STEM = "dumps/" + layout.NAME
+DUMP_STEM = f"{layout.DUMPS_FOLDER}/{layout.NAME}"
 #: Suffixes served with ``charset=utf-8`` (the release's ``AddCharset``).
 CHARSET_SUFFIXES = {".html", ".ttl", ".jsonld", ".rdf", ".nt", ".nq", ".trig", ".svg", ".css", ".csv", ".json",
                     ".txt", ".conf"}
