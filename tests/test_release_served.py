@@ -41,11 +41,7 @@ MEDIA = {".ttl": "text/turtle", ".jsonld": "application/ld+json", ".nt": "applic
 PER_CLASS = 3
 #: Addresses the dataset description names that only a live server answers.
 LIVE_ONLY = {"sparql"}
-#: Addresses under the base that a release names but neither a static host nor the server answers
-#: yet (the two agree on them: both 404): the distributions and link sets of the dataset
-#: description, its URI lookup endpoint ``id/``, and the ontology's version IRI that the ontology
-#: documentation links to. :func:`test_the_release_gaps_resolve` says when that changes.
-RELEASE_GAPS = re.compile(r"dataset/distribution/.+|dataset/links/.+|id/|ontology/\d+(\.\d+)*")
+
 
 
 @pytest.fixture(scope="module")
@@ -188,17 +184,12 @@ def test_the_pages_have_links(page_links):
 
 
 def broken(release, http, paths, live_only=frozenset()) -> tuple[dict, dict]:
-    """The paths a static host does not resolve, and those the server does not, outside the known
-    gaps; on a gap, the server must answer as a static host does (404)."""
+    """The paths a static host does not resolve, and those the server does not."""
     rules = hosting_rules(release)
     static_broken, served_broken = {}, {}
     for path in sorted(paths):
         on_static = bool(static_targets(release, rules, path)) or path in live_only
         problem = resolves_on_server(http, path)
-        if RELEASE_GAPS.fullmatch(path) and not on_static:
-            if problem != "404":
-                served_broken[path] = f"{problem or 'resolves'}, where a static host answers 404"
-            continue
         if not on_static:
             static_broken[path] = "no file and no hosting rule"
         if problem:
@@ -219,13 +210,6 @@ def test_every_iri_of_the_dataset_description_resolves(release, void_iris, http)
     assert {"dataset", "dumps/heritage-graph.nq", "sparql", "id/camp/karlag"} <= paths
     static_broken, served_broken = broken(release, http, paths, LIVE_ONLY)
     assert not static_broken and not served_broken, (static_broken, served_broken)
-
-
-@pytest.mark.xfail(strict=True, reason="the release names addresses under its base that it does not answer")
-def test_the_release_gaps_resolve(release, page_links, void_iris):
-    rules = hosting_rules(release)
-    gaps = [p for p in set(page_links) | {iri[len(BASE):] for iri in void_iris} if RELEASE_GAPS.fullmatch(p)]
-    assert [p for p in gaps if not static_targets(release, rules, p)] == []
 
 
 # The same RDF ------------------------------------------------------------------------------------

@@ -200,6 +200,8 @@ def test_a_linked_data_client_dereferences_an_iri(host):
 @pytest.mark.parametrize(("path", "accept", "target"), [
     ("/ontology", "text/turtle", "/ontology/heritage-graph.ttl"),
     ("/ontology", "text/html", "/ontology/index.html"),
+    ("/ontology/0.1.0", "text/turtle", "/ontology/heritage-graph.ttl"),
+    ("/ontology/0.1.0", "text/html", "/ontology/index.html"),
     ("/dataset", "text/turtle", "/void.ttl"),
     ("/dataset", "application/ld+json", "/void.jsonld"),
 ])

@@ -44,10 +44,10 @@ RemoveEncoding .gz
 RewriteEngine On
 RewriteBase /
 
-# The ontology: its documentation, or the Turtle file.
+# The ontology and its version IRI (ontology/0.1.0): its documentation, or the Turtle file.
 RewriteCond %{HTTP_ACCEPT} text/turtle
-RewriteRule ^ontology/?$ ontology/heritage-graph.ttl [R=303,L]
-RewriteRule ^ontology/?$ ontology/index.html [R=303,L]
+RewriteRule ^ontology(/|/[0-9]+(\.[0-9]+)*)?$ ontology/heritage-graph.ttl [R=303,L]
+RewriteRule ^ontology(/|/[0-9]+(\.[0-9]+)*)?$ ontology/index.html [R=303,L]
 
 # The dataset: its VoID description.
 RewriteCond %{HTTP_ACCEPT} application/ld\+json
@@ -67,7 +67,7 @@ RewriteRule ^id/([a-z][a-z0-9-]*)/([A-Za-z0-9][A-Za-z0-9._~-]*)$ doc/$1/$2.html 
 </IfModule>
 
 <IfModule mod_headers.c>
-  <If "%{REQUEST_URI} =~ m#/(id/|ontology/?$|dataset$)#">
+  <If "%{REQUEST_URI} =~ m#/(id/|ontology(/|/[0-9]+(\.[0-9]+)*)?$|dataset$)#">
     Header always append Vary Accept
   </If>
   Header set Access-Control-Allow-Origin "*"
@@ -97,7 +97,7 @@ map $http_accept $heritage_graph_suffix {
 #     add_header Vary Accept always;
 #     return 303 /doc/$hg_kind/$hg_slug.$heritage_graph_suffix;
 # }
-# location = /ontology {
+# location ~ ^/ontology(/[0-9]+(\.[0-9]+)*)?$ {
 #     add_header Vary Accept always;
 #     if ($heritage_graph_suffix = ttl) { return 303 /ontology/heritage-graph.ttl; }
 #     return 303 /ontology/index.html;

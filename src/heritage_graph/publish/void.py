@@ -111,7 +111,6 @@ def void_triples(ctx: Release) -> list[ox.Triple]:
         add(dataset, DCAT + "keyword", _lit(keyword, language="en"))
     add(dataset, VOID + "sparqlEndpoint", _n(base + "sparql"))
     add(dataset, VOID + "uriSpace", _lit(base + "id/"))
-    add(dataset, VOID + "uriLookupEndpoint", _n(base + "id/"))
     for vocabulary in (hg, RDFS, SKOS, OWL, GEO, DCTERMS):
         add(dataset, VOID + "vocabulary", _n(vocabulary))
     stats = ctx.stats
@@ -137,7 +136,7 @@ def void_triples(ctx: Release) -> list[ox.Triple]:
     for target, space_of, title in ((WIKIDATA, WIKIDATA, "Wikidata"), (GEONAMES, GEONAMES, "GeoNames")):
         count = stats.same_as.get(space_of, 0)
         other = _n({"Wikidata": "https://www.wikidata.org/", "GeoNames": "https://www.geonames.org/"}[title])
-        linkset = _n(f"{base}dataset/links/{title.lower()}")
+        linkset = _n(f"{base}{DATASET}#links-{title.lower()}")
         add(other, rdf_type, _n(VOID + "Dataset"))
         add(other, DCTERMS + "title", _lit(title))
         add(other, VOID + "uriSpace", _lit(space_of))
@@ -152,7 +151,7 @@ def void_triples(ctx: Release) -> list[ox.Triple]:
         for name, size, digest, compressed in ((dump["name"], dump["bytes"], dump["sha256"], False),
                                                (dump["gz_name"], dump["gz_bytes"], dump["gz_sha256"], True)):
             url = _n(f"{base}dumps/{name}")
-            distribution = _n(f"{base}dataset/distribution/{name}")
+            distribution = _n(f"{base}{DATASET}#distribution-{name}")
             add(dataset, VOID + "dataDump", url)
             add(dataset, DCAT + "distribution", distribution)
             add(distribution, rdf_type, _n(DCAT + "Distribution"))

@@ -65,6 +65,7 @@ def routes() -> list[Route]:
         Route("/doc/{kind}/{slug}", static.document),
         Route("/ontology", static.ontology),
         Route("/ontology/", static.ontology),
+        Route("/ontology/{name}", static.ontology_file),
         Route("/dataset", static.dataset),
         Route("/data", static.old_dataset),
         Route("/data.{ext}", static.old_dataset),

@@ -23,6 +23,7 @@ once links are resolved; anything else is a 404.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from starlette.responses import FileResponse, RedirectResponse, Response
@@ -35,6 +36,8 @@ from .responses import error, not_acceptable, root, uri
 #: The release's file of the ontology, and of the dataset description, per offered suffix.
 ONTOLOGY_FILES = {"html": "ontology/index.html", "ttl": "ontology/heritage-graph.ttl"}
 DATASET_FILES = {"ttl": "void.ttl", "jsonld": "void.jsonld"}
+#: A version IRI of the ontology, ``…/ontology/0.1.0``: answered as the ontology is.
+ONTOLOGY_VERSION = re.compile(r"[0-9]+(\.[0-9]+)*")
 #: The name of the dumps in ``dumps/`` (``dumps/heritage-graph.ttl`` …).
 DUMP_STEM = f"{layout.DUMPS_FOLDER}/{layout.NAME}"
 #: Suffixes served with ``charset=utf-8`` (the release's ``AddCharset``).
@@ -169,6 +172,15 @@ def ontology(request) -> Response:
     """``/ontology``: 303 to its documentation, or its Turtle (its terms ``…/ontology#Term`` resolve here)."""
     offers = tuple(o for o in neg.RESOURCE_TYPES if o.suffix in ONTOLOGY_FILES)
     return _negotiated(request, ONTOLOGY_FILES, offers)
+
+
+def ontology_file(request) -> Response:
+    """``/ontology/{name}``: the version IRI (``/ontology/0.1.0``) as :func:`ontology`, any other name
+    the release's file."""
+    name = request.path_params["name"]
+    if ONTOLOGY_VERSION.fullmatch(name):
+        return ontology(request)
+    return answer_path(request, f"ontology/{name}")
 
 
 def dataset(request) -> Response:
