@@ -86,6 +86,9 @@ class StoredQuery:
     endpoint: str | None = None
     #: Rows a page (grlc's ``pagination``), or None when the query answers in one piece.
     pagination: int | None = None
+    #: The endpoints its ``SERVICE`` clauses name, read from the parsed query (empty when it
+    #: names none, or when the text does not parse: running it then says why).
+    services: tuple[str, ...] = ()
 
     def parameter(self, name: str) -> Parameter:
         for p in self.parameters:
@@ -155,6 +158,7 @@ def read_query(path: Path) -> StoredQuery:
         columns={str(k): str(v) for k, v in columns.items()},
         endpoint=header.get("endpoint"),
         pagination=pagination,
+        services=info.endpoints if info is not None else (),
     )
 
 

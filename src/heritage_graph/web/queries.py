@@ -7,7 +7,6 @@ request.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -28,8 +27,7 @@ RESULT_LIMIT = 500
 
 def is_federated(stored) -> bool:
     """Whether a stored query asks another endpoint (``SERVICE``): a release does not run those."""
-    text = "\n".join(line for line in stored.text.splitlines() if not line.lstrip().startswith("#"))
-    return re.search(r"\bSERVICE\b", text, re.IGNORECASE) is not None
+    return bool(stored.services)
 
 
 def query_result(store, stored, values: Mapping[str, str] | None = None, *, federated: bool = True):
