@@ -1,8 +1,8 @@
 """Import archives and CSV registers into the graph: read, map, validate, then write atomically.
 
-:func:`import_archive` runs a registered archive adapter (:mod:`heritage_graph.adapters`) over a
+:func:`import_archive` runs a registered archive adapter (:mod:`heritage_graph.ingest.adapters`) over a
 source folder; :func:`import_csv` maps a CSV file with a YAML mapping
-(:mod:`heritage_graph.adapters.csv_mapping`). Both then
+(:mod:`heritage_graph.ingest.adapters.csv_mapping`). Both then
 
 1. write the quads as readable, deterministic Turtle (prefixes, one block per resource, the
    adapter's order) and check that the text parses back to exactly the same triples;

@@ -8,7 +8,7 @@ a linkset (``…/data/links/…``), and scores candidates for it in the other gr
   archive graph (for camps, the ~570 camps of the GULAG map register);
 * with ``endpoint=URL``, any SPARQL endpoint shaped like Wikidata (``rdfs:label`` and
   ``skos:altLabel`` in several languages, ``wdt:P31`` instance of, ``wdt:P625`` coordinates as
-  ``"Point(lon lat)"^^geo:wktLiteral``), through :class:`~heritage_graph.store.EndpointStore`.
+  ``"Point(lon lat)"^^geo:wktLiteral``), through :class:`~heritage_graph.rdf.store.EndpointStore`.
   Candidates are the entities with one of the local names as a label or alternative label (in
   any of :data:`LANGUAGES`): an exact lookup that Wikidata answers from its label index.
 

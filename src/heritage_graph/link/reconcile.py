@@ -85,7 +85,7 @@ def reconcile(type_: str = "Camp", *, store: Store | None = None, endpoint: Stor
 
     ``store`` holds the local data (default: the bundled graph, loaded now) and, unless
     ``endpoint`` is given, the imported registers the candidates come from. ``endpoint`` is a
-    Wikidata-shaped SPARQL endpoint (a URL or a :class:`~heritage_graph.store.Store`).
+    Wikidata-shaped SPARQL endpoint (a URL or a :class:`~heritage_graph.rdf.store.Store`).
 
     :raises ConfigError: ``type_`` is not a class of the ontology.
     :raises EndpointError: the endpoint cannot be queried.

@@ -2,7 +2,7 @@
 
 :func:`load` reads the files (or the folders, recursively) it is given, checks each one at the
 edge (missing, unreadable, empty, wrong encoding, syntax) and adds its triples to an
-:class:`~heritage_graph.store.OxigraphStore`, each file in a named graph of its own so that every
+:class:`~heritage_graph.rdf.store.OxigraphStore`, each file in a named graph of its own so that every
 triple can be traced back to the file it came from. Nothing is added unless every file parses.
 
 >>> from heritage_graph.util import resources

@@ -1,7 +1,7 @@
 """Namespaces and IRIs the package uses, and the configurable base.
 
 The data files are written under :data:`DEFAULT_BASE`. A deployment under another base sets the
-``HERITAGE_GRAPH_BASE`` environment variable (or passes ``base=`` to :func:`heritage_graph.load.load`)
+``HERITAGE_GRAPH_BASE`` environment variable (or passes ``base=`` to :func:`heritage_graph.rdf.load.load`)
 and every IRI under the default base is rewritten as it loads.
 """
 

@@ -35,7 +35,7 @@ LONG = ox.NamedNode(GEO + "long")
 class SiteData:
     """Cached reads of one store for rendering: quads by pattern, labels, classes, coordinates.
 
-    ``store`` is an :class:`~heritage_graph.store.OxigraphStore` (anything with ``.ox``, a
+    ``store`` is an :class:`~heritage_graph.rdf.store.OxigraphStore` (anything with ``.ox``, a
     ``pyoxigraph.Store``). Build one per request on a live server, or one for a whole static build.
     """
 

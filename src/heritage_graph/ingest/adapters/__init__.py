@@ -1,7 +1,7 @@
 """Archive adapters: one module per archive, found by name.
 
 Each module of this package may define adapters: subclasses of
-:class:`~heritage_graph.adapters.base.Adapter` decorated with :func:`register`. The registry
+:class:`~heritage_graph.ingest.adapters.base.Adapter` decorated with :func:`register`. The registry
 imports every module of the package the first time an adapter is looked up, so adding an archive
 is adding a module here; no other file changes.
 

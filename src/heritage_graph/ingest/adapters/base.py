@@ -12,7 +12,7 @@ Both steps report rather than stop: a faulty row is skipped or interpreted and r
 file, line, row id and what was done. Only input that cannot be used at all (a missing folder,
 a file that is not SQL) raises :class:`~heritage_graph.errors.InputError`.
 
-The importer (:mod:`heritage_graph.importer`) validates the quads against the shapes and writes
+The importer (:mod:`heritage_graph.ingest.importer`) validates the quads against the shapes and writes
 them; an adapter never writes anything.
 """
 
@@ -118,8 +118,8 @@ class RdfResult:
 class Adapter(ABC):
     """An archive's reader and mapper. Subclasses set :attr:`name` and register themselves.
 
-    A new archive is a new module in :mod:`heritage_graph.adapters` holding a subclass decorated
-    with :func:`heritage_graph.adapters.register`; nothing else changes.
+    A new archive is a new module in :mod:`heritage_graph.ingest.adapters` holding a subclass decorated
+    with :func:`heritage_graph.ingest.adapters.register`; nothing else changes.
     """
 
     #: The name the adapter is called by (``heritage-graph import NAME``), lower-case with hyphens.

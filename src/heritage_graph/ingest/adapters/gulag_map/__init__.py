@@ -3,7 +3,7 @@
 The archive is six PostgreSQL seed files (see ``archives/gulag-map/README.md``): ``camps``,
 ``camp_locations``, ``camp_statistics`` and three classifications (``camp_types``,
 ``camp_activities``, ``camp_regions``). This adapter reads them with the real SQL reader of
-:mod:`heritage_graph.adapters.pgsql` and maps them to the project's ontology:
+:mod:`heritage_graph.ingest.adapters.pgsql` and maps them to the project's ontology:
 
 =====================  ==================================================================
 archive                graph
