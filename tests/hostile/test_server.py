@@ -524,7 +524,7 @@ def test_on_a_million_triples_an_explosive_query_is_stopped_and_capped_while_oth
     assert capped.status_code == 200 and capped.headers["x-sparql-maxrows"] == str(MAX_ROWS), \
         f"{capped.status_code}: {capped.text}"
     assert len(capped.json()["results"]["bindings"]) == MAX_ROWS
-    assert_stopped_by_the_time_limit(sparql(served, CARTESIAN + " ORDER BY ?i ?f ?c LIMIT 1"))
+    assert sparql(served, CARTESIAN + " ORDER BY ?i ?f ?c LIMIT 1").status_code == 503
     assert_every_worker_answers(served)
 
 
