@@ -9,6 +9,10 @@ what it serves whatever the path, turn away over-long URLs, headers and bodies a
 ``Accept`` header sanely, escape everything the data puts into its pages, and take 1 000 requests
 from 50 clients at once without an error. A small HTTP server records every request that reaches
 it, so that "the server made no request" is checked, not assumed.
+
+The tests check what the server answers and in which order, never how long it took: a runaway query
+is answered with the time-limit status, and the other clients' answers arrive before it. How long
+each of these takes is measured by ``benchmarks/server.py``.
 """
 
 from __future__ import annotations
@@ -17,7 +21,6 @@ import csv
 import io
 import re
 import socket
-import statistics
 import subprocess
 import sys
 import threading
@@ -42,7 +45,9 @@ pytestmark = pytest.mark.server
 TESTS = Path(__file__).resolve().parents[1]
 SECRET = "SECRET-7f3a9c-never-served"
 KARLAG = "https://w3id.org/heritage-graph/id/camp/karlag"
-TIMEOUT = 2
+#: The query time limit: the margin by which the other clients' answers must come before the runaway's.
+TIMEOUT = 4
+WORKERS = 2
 MAX_ROWS = 1000
 #: Three and four unrelated triple patterns over the whole graph: 40 000³ and 40 000⁴ rows.
 CARTESIAN = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
@@ -101,9 +106,9 @@ class Served:
 
 
 @contextmanager
-def serving(folder: Path, *args, start_seconds: float = 120) -> Served:
+def serving(folder: Path, *args, start_seconds: float = 900) -> Served:
     """``heritage-graph serve`` as a subprocess in ``folder`` (which also holds a secret file);
-    waits until it answers (it builds the release first)."""
+    waits until it answers (it builds the release first; ``start_seconds`` only guards a hang)."""
     (folder / "secret.txt").write_text(SECRET, encoding="utf-8")
     port = free_port()
     log = folder / "server.log"
@@ -130,14 +135,13 @@ def serving(folder: Path, *args, start_seconds: float = 120) -> Served:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory, upstream):
     with serving(tmp_path_factory.mktemp("serve"), "--timeout", TIMEOUT, "--max-rows", MAX_ROWS,
-                 "--workers", 2, "--allow-service", upstream) as served:
+                 "--workers", WORKERS, "--allow-service", upstream) as served:
         yield served
 
 
-def raw(port: int, data: bytes, timeout: float = 20) -> tuple[int | None, bytes, float]:
+def raw(port: int, data: bytes, timeout: float = 120) -> tuple[int | None, bytes]:
     """Send bytes as they are (no client normalising the path), reading the answer while sending;
-    returns (status, answer, seconds until the answer was complete)."""
-    started = time.monotonic()
+    returns (status, answer)."""
     chunks: list[bytes] = []
     with socket.create_connection(("127.0.0.1", port), timeout=timeout) as connection:
         def send():
@@ -160,14 +164,13 @@ def raw(port: int, data: bytes, timeout: float = 20) -> tuple[int | None, bytes,
                     break
         except (ConnectionResetError, TimeoutError):
             pass
-        seconds = time.monotonic() - started
-    sender.join(timeout=5)
+    sender.join(timeout=60)
     answer = b"".join(chunks)
     status = re.match(rb"HTTP/1\.[01] (\d{3})", answer)
-    return (int(status.group(1)) if status else None), answer, seconds
+    return (int(status.group(1)) if status else None), answer
 
 
-def get(port: int, target: bytes, headers: bytes = b"") -> tuple[int | None, bytes, float]:
+def get(port: int, target: bytes, headers: bytes = b"") -> tuple[int | None, bytes]:
     return raw(port, b"GET " + target + b" HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n" + headers + b"\r\n")
 
 
@@ -348,15 +351,22 @@ def test_file_iris_are_refused(server, params):
     assert "root:" not in answer.text and SECRET not in answer.text
 
 
+def worker_stops(served: Served) -> int:
+    """How many times the server has logged a query worker that stopped (and was replaced)."""
+    return served.log.read_text(encoding="utf-8", errors="replace").count("a query worker stopped")
+
+
 @pytest.mark.parametrize("params", [{"default-graph-uri": "not an IRI"}, {"named-graph-uri": "<x>"}])
 def test_a_graph_that_is_no_iri_is_a_400_and_costs_no_worker(server, params):
     from heritage_graph.serve.pool import execute
 
+    stops = worker_stops(server)
     answer = httpx.get(f"{server.url}/sparql", params={"query": SIMPLE, **params}, timeout=30)
     assert answer.status_code == 400 and "not an IRI" in answer.text
-    started = time.monotonic()
-    assert sparql(server, SIMPLE).status_code == 200
-    assert time.monotonic() - started < 1, "a worker had to be started again"
+    for _ in range(WORKERS):  # every worker in turn (an idle worker is taken first in, first out)
+        after = sparql(server, SIMPLE)
+        assert after.status_code == 200 and after.json()["boolean"] is True, after.text
+    assert worker_stops(server) == stops, "a query worker stopped and had to be started again"
     job = {"sparql": "ASK {}", "default_graphs": [params.get("default-graph-uri", "http://e/g")],
            "named_graphs": [params.get("named-graph-uri", "http://e/g")]}
     assert execute(ox.Store(), job)["code"] == 400  # the worker answers it too, rather than ending
@@ -365,56 +375,93 @@ def test_a_graph_that_is_no_iri_is_a_400_and_costs_no_worker(server, params):
 # Runaway queries --------------------------------------------------------------------------------
 
 
-def _latency(method) -> float:
-    started = time.monotonic()
-    method()
-    return time.monotonic() - started
+class Runaway(threading.Thread):
+    """A query sent from its own thread; once it ends, ``answer`` and ``done``, the moment its answer
+    was complete (to be compared with other such moments, never with a number)."""
+
+    def __init__(self, url: str, query: str = EXPLOSIVE):
+        super().__init__(daemon=True)
+        self.url, self.query = url, query
+        self.answer: httpx.Response | None = None
+        self.done = float("inf")
+
+    def run(self):
+        self.answer = httpx.get(f"{self.url}/sparql", params={"query": self.query}, timeout=600)
+        self.done = time.monotonic()
+
+    def finish(self) -> httpx.Response:
+        self.join(timeout=900)  # guards a hang only
+        assert self.answer is not None, "the runaway query got no answer"
+        return self.answer
 
 
-def test_a_runaway_query_is_stopped_while_others_are_answered(server, capsys):
-    outcome = {}
-
-    def explode(key):
-        started = time.monotonic()
-        answer = sparql(server, EXPLOSIVE)
-        outcome[key] = (answer.status_code, answer.text, time.monotonic() - started)
-
-    probes = {
-        "page": lambda: httpx.get(f"{server.url}/doc/camp/karlag.html", timeout=30).raise_for_status(),
-        "sparql": lambda: sparql(server, SIMPLE).raise_for_status(),
-        "api": lambda: httpx.get(f"{server.url}/api/queries/prisoner-shares", timeout=30).raise_for_status(),
+def probes_of(url: str, page: str) -> dict:
+    """A page, a quick SPARQL query and a stored query on the API: what other clients ask meanwhile."""
+    return {
+        "page": lambda: httpx.get(f"{url}{page}", timeout=300).raise_for_status(),
+        "sparql": lambda: httpx.get(f"{url}/sparql", params={"query": SIMPLE}, timeout=300).raise_for_status(),
+        "api": lambda: httpx.get(f"{url}/api/queries/prisoner-shares", timeout=300).raise_for_status(),
     }
-    baseline = {name: min(_latency(probe) for _ in range(3)) for name, probe in probes.items()}
-    first = threading.Thread(target=explode, args=("one",))
-    first.start()
-    time.sleep(0.3)
-    during = {name: max(_latency(probe) for _ in range(3)) for name, probe in probes.items()}
-    first.join(timeout=60)
-    status, text, seconds = outcome["one"]
-    assert status == 503 and f"ran longer than {TIMEOUT} s" in text
-    assert seconds < TIMEOUT + 4, seconds
-    # both workers taken by runaway queries: pages are still answered, queries wait their turn
-    both = [threading.Thread(target=explode, args=(key,)) for key in ("two", "three")]
-    for thread in both:
+
+
+def answered_at(probes: dict) -> dict[str, float]:
+    """Send every probe at once, each from its own thread; returns the moment each answer was complete."""
+    done: dict[str, float] = {}
+    failed: dict[str, str] = {}
+
+    def run(name, probe):
+        try:
+            probe()
+        except httpx.HTTPError as exc:
+            failed[name] = f"{type(exc).__name__}: {exc}"
+        else:
+            done[name] = time.monotonic()
+
+    threads = [threading.Thread(target=run, args=item, daemon=True) for item in probes.items()]
+    for thread in threads:
         thread.start()
+    for thread in threads:
+        thread.join(timeout=900)  # guards a hang only
+    assert not failed and set(done) == set(probes), failed
+    return done
+
+
+def assert_stopped_by_the_time_limit(answer: httpx.Response) -> None:
+    assert answer.status_code == 503 and f"ran longer than {TIMEOUT} s" in answer.text, answer.text
+
+
+def assert_every_worker_answers(served: Served) -> None:
+    """Every worker in turn answers a query (a fresh one in the place of any that was stopped)."""
+    for _ in range(WORKERS):
+        answer = sparql(served, SIMPLE)
+        assert answer.status_code == 200 and answer.json()["boolean"] is True, answer.text
+
+
+def test_a_runaway_query_is_stopped_while_others_are_answered(server):
+    probes = probes_of(server.url, "/doc/camp/karlag.html")
+    runaway = Runaway(server.url)
+    runaway.start()
+    time.sleep(0.3)  # (only so that the runaway query is sent first)
+    answered = answered_at(probes)
+    assert_stopped_by_the_time_limit(runaway.finish())
+    for name, moment in answered.items():
+        assert moment < runaway.done, f"{name} was answered only after the runaway query"
+    assert_every_worker_answers(server)
+    # every worker taken by a runaway query: pages are still answered, queries wait their turn
+    runaways = [Runaway(server.url) for _ in range(WORKERS)]
+    for each in runaways:
+        each.start()
     time.sleep(0.3)
-    page_while_busy = max(_latency(probes["page"]) for _ in range(3))
-    started = time.monotonic()
+    page = answered_at({"page": probes["page"]})["page"]
     queued = sparql(server, SIMPLE)
-    queued_seconds = time.monotonic() - started
-    for thread in both:
-        thread.join(timeout=60)
-    assert all(outcome[key][0] == 503 for key in ("two", "three"))
-    assert queued.status_code in (200, 503) and queued_seconds < 2 * TIMEOUT + 4
-    assert sparql(server, SIMPLE).json()["boolean"] is True  # fresh workers took their places
-    figures = ", ".join(f"{name} {baseline[name] * 1000:.0f} → {during[name] * 1000:.0f} ms" for name in probes)
-    with capsys.disabled():
-        print(f"\nrunaway query stopped after {seconds:.1f} s (timeout {TIMEOUT} s); meanwhile {figures}; "
-              f"a page while both workers ran away {page_while_busy * 1000:.0f} ms; a query queued behind them "
-              f"{queued.status_code} after {queued_seconds:.1f} s")
-    for name in probes:
-        assert during[name] < 2.5, f"{name} waited {during[name]:.1f} s for the runaway query"
-    assert page_while_busy < 2.5
+    for each in runaways:
+        assert_stopped_by_the_time_limit(each.finish())
+    assert page < min(each.done for each in runaways), "the page waited for the runaway queries"
+    if queued.status_code == 503:  # waited for a worker longer than the server waits
+        assert "busy" in queued.text, queued.text
+    else:
+        assert queued.status_code == 200 and queued.json()["boolean"] is True, queued.text
+    assert_every_worker_answers(server)  # fresh workers took their places
 
 
 @pytest.mark.parametrize("query, accept", [
@@ -423,10 +470,8 @@ def test_a_runaway_query_is_stopped_while_others_are_answered(server, capsys):
     ("CONSTRUCT { ?a ?b ?f } WHERE { ?a ?b ?c . ?d ?e ?f }", "application/n-triples"),
 ])
 def test_a_huge_result_is_cut_at_the_row_cap(server, query, accept):
-    started = time.monotonic()
-    answer = httpx.get(f"{server.url}/sparql", params={"query": query}, headers={"Accept": accept}, timeout=60)
-    seconds = time.monotonic() - started
-    assert answer.status_code == 200, answer.text
+    answer = httpx.get(f"{server.url}/sparql", params={"query": query}, headers={"Accept": accept}, timeout=300)
+    assert answer.status_code == 200, answer.text  # cut at the cap, not stopped by the time limit (503)
     assert answer.headers["x-sparql-maxrows"] == str(MAX_ROWS)
     if accept.endswith("json"):
         assert len(answer.json()["results"]["bindings"]) == MAX_ROWS
@@ -434,7 +479,6 @@ def test_a_huge_result_is_cut_at_the_row_cap(server, query, accept):
         assert len(list(csv.reader(io.StringIO(answer.text)))) == MAX_ROWS + 1
     else:
         assert len(answer.text.strip().splitlines()) == MAX_ROWS
-    assert seconds < TIMEOUT + 2
 
 
 def test_a_result_that_must_be_sorted_whole_is_stopped(server):
@@ -453,57 +497,35 @@ def register_server(tmp_path_factory):
     register = folder / "register.ttl"
     generate.generate(45_200, 1954, 0.0, register, show_progress=False)
     data = [arg for path in [*generate.context_paths(), register] for arg in ("--data", path)]
-    with serving(folder, "--timeout", TIMEOUT, "--max-rows", MAX_ROWS, "--workers", 2, *data,
-                 start_seconds=600) as served:
+    with serving(folder, "--timeout", TIMEOUT, "--max-rows", MAX_ROWS, "--workers", WORKERS, *data,
+                 start_seconds=1800) as served:
         yield served
 
 
 def test_on_a_million_triples_an_explosive_query_is_stopped_and_capped_while_others_are_answered(
-        register_server, capsys):
+        register_server):
     served = register_server
     count = sparql(served, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
     triples = int(count.json()["results"]["bindings"][0]["n"]["value"])
     assert triples >= 1_000_000
-    probes = {
-        "page": lambda: httpx.get(f"{served.url}/doc/camp/peschanlag.html", timeout=30).raise_for_status(),
-        "sparql": lambda: sparql(served, SIMPLE).raise_for_status(),
-        "api": lambda: httpx.get(f"{served.url}/api/queries/prisoner-shares", timeout=30).raise_for_status(),
-    }
-    baseline = {name: min(_latency(probe) for _ in range(3)) for name, probe in probes.items()}
-    outcome = {}
-
-    def explode():
-        started = time.monotonic()
-        answer = sparql(served, EXPLOSIVE)
-        outcome["explosive"] = (answer.status_code, answer.text, time.monotonic() - started)
-
-    runaway = threading.Thread(target=explode)
+    probes = probes_of(served.url, "/doc/camp/peschanlag.html")
+    runaway = Runaway(served.url)
     runaway.start()
-    time.sleep(0.3)
-    during = {name: max(_latency(probe) for _ in range(3)) for name, probe in probes.items()}
-    runaway.join(timeout=60)
-    status, text, seconds = outcome["explosive"]
-    assert status == 503 and f"ran longer than {TIMEOUT} s" in text, text
-    assert seconds < TIMEOUT + 4, seconds
-    for name in probes:
-        assert during[name] < 2.5, f"{name} waited {during[name]:.1f} s for the runaway query"
+    time.sleep(0.3)  # (only so that the runaway query is sent first)
+    answered = answered_at(probes)
+    assert_stopped_by_the_time_limit(runaway.finish())
+    for name, moment in answered.items():
+        assert moment < runaway.done, f"{name} was answered only after the runaway query"
     # a cartesian product's rows are cut at the cap; one that must be sorted whole is stopped
-    started = time.monotonic()
     # (over the typed resources, 135,000³ rows: over every triple the store would first take 1.7 s
     # to hash a million of them, too near the time limit)
     capped = httpx.get(f"{served.url}/sparql", params={"query": TYPED_CARTESIAN},
-                       headers={"Accept": "application/sparql-results+json"}, timeout=60)
-    capped_seconds = time.monotonic() - started
+                       headers={"Accept": "application/sparql-results+json"}, timeout=300)
     assert capped.status_code == 200 and capped.headers["x-sparql-maxrows"] == str(MAX_ROWS), \
-        f"{capped.status_code} after {capped_seconds:.1f} s: {capped.text}"
+        f"{capped.status_code}: {capped.text}"
     assert len(capped.json()["results"]["bindings"]) == MAX_ROWS
-    sorted_whole = sparql(served, CARTESIAN + " ORDER BY ?i ?f ?c LIMIT 1")
-    assert sorted_whole.status_code == 503
-    assert sparql(served, SIMPLE).status_code == 200
-    figures = ", ".join(f"{name} {baseline[name] * 1000:.0f} → {during[name] * 1000:.0f} ms" for name in probes)
-    with capsys.disabled():
-        print(f"\n{triples:,} triples: the explosive query stopped after {seconds:.1f} s (timeout {TIMEOUT} s); "
-              f"meanwhile {figures}; a cartesian product cut at {MAX_ROWS} rows in {capped_seconds:.2f} s")
+    assert sparql(served, CARTESIAN + " ORDER BY ?i ?f ?c LIMIT 1").status_code == 503
+    assert_every_worker_answers(served)
 
 
 # Paths ------------------------------------------------------------------------------------------
@@ -526,7 +548,7 @@ def test_no_path_reads_outside_what_is_served(server):
     for route in ROUTES:
         for attack in TRAVERSALS:
             target = (route + attack).encode()
-            status, answer, _ = get(server.port, target)
+            status, answer = get(server.port, target)
             assert status is not None and status < 500, f"{target!r}: {answer[:200]!r}"
             for leak in LEAKS:
                 assert leak.encode() not in answer, f"{target!r} gave {leak!r}"
@@ -536,7 +558,7 @@ def test_no_path_reads_outside_what_is_served(server):
                    b"/sparql?query=ASK%7B%7D&format=../../etc/passwd",
                    b"/queries/prisoner-shares.html?camp=../../../../etc/passwd",
                    b"/doc/camp/karlag?format=../../secret.txt"]:
-        status, answer, _ = get(server.port, target)
+        status, answer = get(server.port, target)
         assert status is not None and status < 500, target
         assert not any(leak.encode() in answer for leak in LEAKS), target
         checked += 1
@@ -548,7 +570,7 @@ def test_no_path_reads_outside_what_is_served(server):
     b"/doc/camp/%22%3E%3Cscript%3E", b"/id/camp/karlag%0d%0aLocation:%20http://evil/",
 ])
 def test_odd_characters_in_a_path_get_an_answer_and_inject_no_header(server, target):
-    status, answer, _ = get(server.port, target)
+    status, answer = get(server.port, target)
     assert status == 404, answer[:300]
     head = answer.partition(b"\r\n\r\n")[0].lower()
     assert b"\r\nx-injected" not in head and b"evil" not in head
@@ -561,17 +583,17 @@ def test_odd_characters_in_a_path_get_an_answer_and_inject_no_header(server, tar
                                     b"/api/queries/prisoner-shares?camp=" + b"x" * 100_000,
                                     b"/assets/" + b"../" * 33_000])
 def test_an_overlong_url_is_turned_away_at_once(server, target):
-    status, answer, seconds = get(server.port, target)
+    status, answer = get(server.port, target)
     assert status in (400, 414), answer[:200]
-    assert seconds < 1.5 and len(answer) < 2000
+    assert len(answer) < 2000  # a short refusal, not a page or a query run on what was read
 
 
 def test_overlong_headers_are_turned_away(server):
-    status, _, seconds = get(server.port, b"/", b"X-Big: " + b"a" * 100_000 + b"\r\n")
-    assert status in (400, 431) and seconds < 1.5
+    status, answer = get(server.port, b"/", b"X-Big: " + b"a" * 100_000 + b"\r\n")
+    assert status in (400, 431) and len(answer) < 2000, answer[:200]
     many = b"".join(b"X-H%d: %d\r\n" % (i, i) for i in range(10_000))
-    status, _, seconds = get(server.port, b"/", many)
-    assert status in (400, 431) and seconds < 1.5
+    status, answer = get(server.port, b"/", many)
+    assert status in (400, 431) and len(answer) < 2000, answer[:200]
 
 
 @pytest.mark.parametrize("path, status", [(b"/sparql", 413), (b"/", 405), (b"/api/queries/prisoner-shares", 405)])
@@ -579,15 +601,14 @@ def test_a_20mb_body_is_turned_away_at_once(server, path, status):
     size = 20_000_000
     head = (b"POST " + path + b" HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/sparql-query\r\n"
             b"Content-Length: %d\r\n\r\n" % size)
-    got, answer, seconds = raw(server.port, head + b"x" * size)
-    assert got == status, answer[:200]
-    assert seconds < 3
+    got, answer = raw(server.port, head + b"x" * size)
+    assert got == status and len(answer) < 2000, answer[:200]
     chunked = (b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/sparql-query\r\n"
                b"Transfer-Encoding: chunked\r\n\r\n" + b"".join(b"100000\r\n" + b"x" * 0x100000 + b"\r\n"
                                                              for _ in range(20)) + b"0\r\n\r\n")
     if path == b"/sparql":
-        got, answer, seconds = raw(server.port, chunked)
-        assert got == 413 and seconds < 3
+        got, answer = raw(server.port, chunked)
+        assert got == 413 and len(answer) < 2000, answer[:200]
 
 
 # Content negotiation -----------------------------------------------------------------------------
@@ -610,7 +631,7 @@ def test_any_accept_header_gets_a_sane_answer(server):
                 assert answer.headers.get("x-content-type-options") == "nosniff"
                 if answer.status_code == 200:
                     assert answer.headers["content-type"]
-    status, answer, _ = get(server.port, b"/doc/camp/karlag", b"Accept: \xff\xfe\x80/\x81\r\n")
+    status, answer = get(server.port, b"/doc/camp/karlag", b"Accept: \xff\xfe\x80/\x81\r\n")
     assert status == 200
 
 
@@ -624,22 +645,21 @@ LOAD = [
 ]
 
 
-def test_a_thousand_requests_from_fifty_clients(server, capsys, record_property):
+def test_a_thousand_requests_from_fifty_clients(server):
     total, clients = 1000, 50
-    latencies: list[float] = []
+    answered: list[int] = []
     errors: list[str] = []
     lock = threading.Lock()
     numbers = iter(range(total))
 
     def client():
-        with httpx.Client(timeout=60, follow_redirects=False) as http:
+        with httpx.Client(timeout=300, follow_redirects=False) as http:
             while True:
                 with lock:
                     number = next(numbers, None)
                 if number is None:
                     return
                 path, params, expected = LOAD[number % len(LOAD)]
-                started = time.perf_counter()
                 try:
                     answer = http.get(server.url + path, params=params)
                     if answer.status_code != expected:
@@ -647,26 +667,15 @@ def test_a_thousand_requests_from_fifty_clients(server, capsys, record_property)
                 except httpx.HTTPError as exc:
                     errors.append(f"{path}: {type(exc).__name__} {exc}")
                 with lock:
-                    latencies.append(time.perf_counter() - started)
+                    answered.append(number)
 
-    started = time.perf_counter()
     threads = [threading.Thread(target=client) for _ in range(clients)]
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(timeout=300)
-    seconds = time.perf_counter() - started
-    ordered = sorted(latencies)
-    p50, p99 = ordered[len(ordered) // 2], ordered[max(0, int(len(ordered) * 0.99) - 1)]
-    record_property("p50_ms", round(p50 * 1000))
-    record_property("p99_ms", round(p99 * 1000))
-    with capsys.disabled():
-        print(f"\nload: {len(latencies)} requests from {clients} clients in {seconds:.1f} s "
-              f"({len(latencies) / seconds:.0f}/s), {len(errors)} errors; latency p50 {p50 * 1000:.0f} ms, "
-              f"p99 {p99 * 1000:.0f} ms, max {ordered[-1] * 1000:.0f} ms, mean {statistics.mean(ordered) * 1000:.0f} ms")
+        thread.join(timeout=1800)  # guards a hang only
     assert not errors, errors[:5]
-    assert len(latencies) == total
-    assert p99 < 15, "a request waited more than 15 s"
+    assert sorted(answered) == list(range(total))
 
 
 # Stored queries: parameters stay values ----------------------------------------------------------
