@@ -434,6 +434,10 @@ def main(argv=None) -> int:
     text = report(results, machine(), cold)
     from heritage_graph.util.atomic import write_atomic
 
+    if args.out.exists():  # the server's figures (benchmarks/server.py --record) are kept as they are
+        before = args.out.read_text(encoding="utf-8")
+        if "\n## Server" in before:
+            text = text.rstrip("\n") + "\n\n" + before[before.index("\n## Server") + 1:]
     write_atomic(args.out, text.encode("utf-8"))
     write_atomic(args.out.with_suffix(".json"),
                  json.dumps({"cold query": cold, "sizes": results}, indent=1, default=str).encode("utf-8"))

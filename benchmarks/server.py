@@ -45,7 +45,7 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.servers import QuietHandler, free_port, http_server, stop  # noqa: E402
+from tests.servers import QuietHandler, heritage_graph_command, heritage_graph_server, http_server  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "RESULTS.md"
 SECTION = "## Server"
@@ -60,8 +60,7 @@ LOAD = [
 ]
 
 
-def cli(*args) -> list[str]:
-    return [sys.executable, "-m", "heritage_graph", *map(str, args)]
+cli = heritage_graph_command
 
 
 def environment() -> dict[str, str]:
@@ -72,27 +71,9 @@ def environment() -> dict[str, str]:
 
 @contextmanager
 def serving(folder: Path, *args):
-    """``heritage-graph serve`` in ``folder``; yields its URL once it answers."""
-    port = free_port()
-    with open(folder / "server.log", "wb") as log:
-        process = subprocess.Popen(cli("serve", "--port", port, *args), cwd=folder, env=environment(),
-                                   stdout=subprocess.DEVNULL, stderr=log)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 1800
-        while True:
-            try:
-                if httpx.get(f"{url}/sparql", params={"query": "ASK {}"}, timeout=60).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("the server did not start:\n"
-                                   + (folder / "server.log").read_text(errors="replace")[-3000:])
-            time.sleep(0.1)
+    """``heritage-graph serve`` in ``folder`` with this checkout's code; yields its URL once it answers."""
+    with heritage_graph_server(folder, *args, start_seconds=1800, env=environment()) as (url, _port, _log):
         yield url
-    finally:
-        stop(process)
 
 
 def timed(request) -> tuple[float, object]:

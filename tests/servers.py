@@ -17,6 +17,42 @@ from contextlib import contextmanager
 from pathlib import Path
 
 
+def heritage_graph_command(*args) -> list[str]:
+    """The command line of ``heritage-graph`` with ``args``, run by this Python."""
+    return [sys.executable, "-m", "heritage_graph", *map(str, args)]
+
+
+@contextmanager
+def heritage_graph_server(folder: Path, *args, start_seconds: float = 900, env: dict | None = None):
+    """``heritage-graph serve`` with ``args`` as a subprocess in ``folder``, on a free loopback port,
+    its standard error in ``folder/server.log``; yields ``(url, port, log)`` once it answers a query
+    (it builds its release first: ``start_seconds`` only guards a hang).
+
+    :raises RuntimeError: the server stopped, or did not answer within ``start_seconds``.
+    """
+    port = free_port()
+    log = folder / "server.log"
+    with open(log, "wb") as stderr:
+        process = subprocess.Popen(heritage_graph_command("serve", "--port", port, *args), cwd=folder, env=env,
+                                   stdout=subprocess.DEVNULL, stderr=stderr)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + start_seconds
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/sparql?query=ASK%20%7B%7D", timeout=60) as answer:
+                    if answer.status == 200:
+                        break
+            except OSError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("the server did not start:\n" + log.read_text(errors="replace")[-3000:])
+            time.sleep(0.1)
+        yield url, port, log
+    finally:
+        stop(process)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

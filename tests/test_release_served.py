@@ -11,9 +11,6 @@ follow, or a link no rule maps, shows.
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
-import time
 from collections import defaultdict
 from html.parser import HTMLParser
 from pathlib import Path
@@ -28,7 +25,7 @@ from heritage_graph.publish.build import build
 from heritage_graph.publish.layout import RESOURCE_FORMATS
 
 from . import release_rdf
-from .servers import free_port, stop
+from .servers import heritage_graph_server
 
 pytestmark = pytest.mark.server
 
@@ -54,27 +51,9 @@ def release(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def server(release, tmp_path_factory):
     """``heritage-graph serve --release`` on a free loopback port; yields its URL."""
-    port = free_port()
-    log = tmp_path_factory.mktemp("serve-log") / "server.log"
-    with open(log, "wb") as stderr:
-        process = subprocess.Popen([sys.executable, "-m", "heritage_graph", "serve", "--port", str(port),
-                                    "--release", str(release), "--workers", "1"],
-                                   stdout=subprocess.DEVNULL, stderr=stderr)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                if httpx.get(f"{url}/sparql", params={"query": "ASK {}"}, timeout=30).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert process.poll() is None, log.read_text(errors="replace")
-            assert time.monotonic() < deadline, "the server did not start"
-            time.sleep(0.2)
+    folder = tmp_path_factory.mktemp("serve")
+    with heritage_graph_server(folder, "--release", release, "--workers", 1) as (url, _port, log):
         yield url
-    finally:
-        stop(process)
     text = log.read_text(errors="replace")
     assert "Traceback" not in text and " 500 " not in text, text[-3000:]
 

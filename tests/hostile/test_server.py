@@ -21,8 +21,6 @@ import csv
 import io
 import re
 import socket
-import subprocess
-import sys
 import threading
 import time
 import urllib.parse
@@ -38,7 +36,8 @@ import pytest
 
 from heritage_graph.serve.policy import Refused, check_query
 
-from ..servers import QuietHandler, free_port, http_server, oxigraph_server, put_graph, stop
+from ..servers import (QuietHandler, heritage_graph_command, heritage_graph_server, http_server, oxigraph_server,
+                       put_graph)
 
 pytestmark = pytest.mark.server
 
@@ -56,8 +55,7 @@ TYPED_CARTESIAN = "SELECT * WHERE { ?a a ?c . ?d a ?f . ?g a ?i }"
 SIMPLE = f"ASK {{ <{KARLAG}> ?p ?o }}"
 
 
-def cli(*args) -> list[str]:
-    return [sys.executable, "-m", "heritage_graph", *map(str, args)]
+cli = heritage_graph_command
 
 
 # Servers ---------------------------------------------------------------------------------------
@@ -110,26 +108,8 @@ def serving(folder: Path, *args, start_seconds: float = 900) -> Served:
     """``heritage-graph serve`` as a subprocess in ``folder`` (which also holds a secret file);
     waits until it answers (it builds the release first; ``start_seconds`` only guards a hang)."""
     (folder / "secret.txt").write_text(SECRET, encoding="utf-8")
-    port = free_port()
-    log = folder / "server.log"
-    with open(log, "wb") as stderr:
-        process = subprocess.Popen(cli("serve", "--port", port, *args), cwd=folder, stdout=subprocess.DEVNULL,
-                                   stderr=stderr)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + start_seconds
-        while True:
-            try:
-                if httpx.get(f"{url}/sparql", params={"query": "ASK {}"}, timeout=30).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert process.poll() is None, log.read_text(errors="replace")
-            assert time.monotonic() < deadline, "the server did not start"
-            time.sleep(0.1)
+    with heritage_graph_server(folder, *args, start_seconds=start_seconds) as (url, port, log):
         yield Served(url, port, log, folder)
-    finally:
-        stop(process)
 
 
 @pytest.fixture(scope="module")
