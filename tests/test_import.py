@@ -739,13 +739,6 @@ if hypothesis is not None:
 # The command line, once 'import' is part of it
 #################################################################
 
-def _has_import_command() -> bool:
-    from heritage_graph.cli import main
-
-    return "import" in getattr(main, "commands", {})
-
-
-@pytest.mark.skipif(not _has_import_command(), reason="the 'import' command is not in cli.py yet")
 def test_the_command_line_imports_and_reports(run_cli, tmp_path):
     result = run_cli("import", "gulag-map", MINI, "--out", tmp_path)
     assert result.exit_code == 0, result.output

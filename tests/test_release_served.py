@@ -11,6 +11,7 @@ follow, or a link no rule maps, shows.
 from __future__ import annotations
 
 import re
+import subprocess
 from collections import defaultdict
 from html.parser import HTMLParser
 from pathlib import Path
@@ -25,11 +26,12 @@ from heritage_graph.publish.build import build
 from heritage_graph.publish.layout import RESOURCE_FORMATS
 
 from . import release_rdf
-from .servers import heritage_graph_server
+from .servers import heritage_graph_command, heritage_graph_server
 
 pytestmark = pytest.mark.server
 
 BASE = "https://w3id.org/heritage-graph/"
+VALID_CLAIMS = Path(__file__).resolve().parent / "data" / "valid" / "claims.ttl"
 KARLAG = BASE + "id/camp/karlag"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 MEDIA = {".ttl": "text/turtle", ".jsonld": "application/ld+json", ".nt": "application/n-triples",
@@ -244,3 +246,29 @@ def test_every_dump_and_the_dataset_description_answer_the_release_s_bytes(relea
         assert redirect.status_code == 303 and redirect.headers["location"] == "/" + name
         assert "Accept" in redirect.headers["vary"]
         assert http.get(redirect.headers["location"]).content == (release / name).read_bytes()
+
+
+# A saved store ------------------------------------------------------------------------------------
+
+
+def test_a_saved_store_is_served_beside_the_release_built_from_it(tmp_path):
+    """``serve --store DIR`` builds its release from the store's graph, not from the bundled data:
+    the pages and the endpoint hold the same resources."""
+    store = tmp_path / "store"
+    saved = subprocess.run(heritage_graph_command("load", VALID_CLAIMS, "--store", store), capture_output=True,
+                           text=True, check=False)
+    assert saved.returncode == 0, saved.stderr
+    folder = tmp_path / "serve"
+    folder.mkdir()
+    with heritage_graph_server(folder, "--store", store, "--workers", 1) as (url, _port, _log):
+        with httpx.Client(base_url=url, timeout=60) as client:
+            assert client.get("/doc/camp/testlag.html").status_code == 200
+            assert client.get("/doc/camp/karlag.html").status_code == 404
+            ask = "ASK { <%sid/camp/%s> ?p ?o }"
+            for slug, expected in (("testlag", "true"), ("karlag", "false")):
+                answer = client.get("/sparql", params={"query": ask % (BASE, slug)},
+                                    headers={"Accept": "application/sparql-results+json"})
+                assert answer.json()["boolean"] == (expected == "true"), slug
+            manifest = client.get("/manifest.json").json()
+            assert {g["file"] for g in manifest["graphs"]} == {None}
+            assert sum(g["triples"] for g in manifest["graphs"]) == manifest["triples"] > 0

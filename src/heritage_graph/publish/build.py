@@ -32,9 +32,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import __version__
-from ..errors import InputError
+from ..errors import ConfigError, InputError
 from ..rdf.jsonld import JsonLdContext
-from ..rdf.load import load
+from ..rdf.load import Dataset, load
 from ..rdf.vocab import configured_base
 from ..util.atomic import recover_folder, staging_folder, swap_folder
 from ..util.progress import StepProgress
@@ -98,6 +98,7 @@ def build(
     out_dir: Path | str,
     *,
     data_paths: Iterable[Path | str] | None = None,
+    dataset: Dataset | None = None,
     base: str | None = None,
     previous: Path | str | None = None,
     progress: Progress | None = None,
@@ -106,7 +107,8 @@ def build(
     """Build a release of the graph into ``out_dir``, replacing the release there whole.
 
     ``data_paths`` are the data files or folders (default: the bundled data; the ontology is always
-    added); ``base`` the IRI base of the deployment (default ``HERITAGE_GRAPH_BASE`` or
+    added), or ``dataset`` the graph loaded already (a saved store, say: the release then holds what
+    it holds); ``base`` the IRI base of the deployment (default ``HERITAGE_GRAPH_BASE`` or
     ``https://w3id.org/heritage-graph/``); ``previous`` a previous release folder to list the claims
     added, removed and changed against (default: the release in ``out_dir``); ``progress`` a
     callback ``progress(step, done=None, total=None)`` (default: lines on standard error when it is
@@ -134,7 +136,10 @@ def build(
         steps[name] = round(time.perf_counter() - began, 3)
         return value
 
-    dataset = timed("load", lambda: load(None if data_paths is None else list(data_paths), base=base))
+    if dataset is not None and data_paths is not None:
+        raise ConfigError("give the data as files or as a loaded dataset, not both")
+    if dataset is None:
+        dataset = timed("load", lambda: load(None if data_paths is None else list(data_paths), base=base))
     created = _missing_folders(out_dir.parent)
     staging, lock = staging_folder(out_dir, "build")  # removes what killed builds left beside out_dir
     pages = ctx = None

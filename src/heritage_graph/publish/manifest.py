@@ -178,6 +178,10 @@ def write_manifest(ctx: Release, diff: dict) -> dict:
         except ValueError:
             shown = f.path.name
         graphs.append({"graph": f.graph, "file": shown, "triples": f.triples})
+    if not ctx.dataset.files:  # a graph loaded already (a saved store): its named graphs, no files
+        graphs = [{"graph": g.value, "file": None,
+                   "triples": sum(1 for _ in ctx.store.ox.quads_for_pattern(None, None, None, g))}
+                  for g in sorted(ctx.store.ox.named_graphs(), key=lambda g: g.value)]
     manifest = {
         "name": NAME,
         "title": TITLE,

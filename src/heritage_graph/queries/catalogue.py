@@ -39,7 +39,8 @@ import yaml
 from ..errors import QueryError
 from ..rdf.vocab import DCTERMS, DEFAULT_BASE, RDFS, SH, XSD
 from ..util import resources
-from .sparql import Inspection, inspect
+from .memo import inspected
+from .sparql import Inspection
 
 #: Header keys grlc reads, and the two this project adds (``params`` and ``columns``).
 GRLC_KEYS = {"summary", "description", "tags", "defaults", "enumerate", "endpoint", "method",
@@ -166,7 +167,7 @@ def _inspect_or_none(text: str) -> Inspection | None:
     """The query read (:func:`.sparql.inspect`), or None if it does not parse: running it says
     where (:func:`.run.check_syntax`)."""
     try:
-        return inspect(text)
+        return inspected(text)
     except QueryError:
         return None
 
@@ -196,22 +197,33 @@ def _check_pageable(info: Inspection, path: Path) -> None:
         raise QueryError(f"{path}: a paginated query has no VALUES after its WHERE group: the LIMIT and OFFSET of a page go there")
 
 
-@lru_cache(maxsize=4)
-def _catalogue(folder: Path) -> dict[str, StoredQuery]:
-    return {q.name: q for q in (read_query(p) for p in sorted(folder.glob("*.rq")))}
+@lru_cache(maxsize=256)
+def _read_version(path: Path, _mtime_ns: int, _size: int) -> StoredQuery:
+    return read_query(path)
+
+
+def _read(path: Path) -> StoredQuery:
+    """``path`` read once per version of the file (parsing a query is most of the cost of reading it)."""
+    stat = path.stat()
+    return _read_version(path, stat.st_mtime_ns, stat.st_size)
+
+
+def _files(folder: Path | None) -> dict[str, Path]:
+    folder = (folder or resources.folder("queries")).resolve()
+    return {p.stem: p for p in sorted(folder.glob("*.rq"))}
 
 
 def catalogue(folder: Path | None = None) -> dict[str, StoredQuery]:
     """Every stored query of ``folder`` (default: the bundled ``queries/``), by name."""
-    return dict(_catalogue((folder or resources.folder("queries")).resolve()))
+    return {name: _read(path) for name, path in _files(folder).items()}
 
 
 def find(name: str, folder: Path | None = None) -> StoredQuery:
-    """The stored query called ``name``; an unknown name suggests the nearest ones."""
-    queries = catalogue(folder)
-    if name in queries:
-        return queries[name]
-    near = difflib.get_close_matches(name, queries, n=3, cutoff=0.5)
+    """The stored query called ``name`` (only its file is read); an unknown name suggests the nearest ones."""
+    files = _files(folder)
+    if name in files:
+        return _read(files[name])
+    near = difflib.get_close_matches(name, files, n=3, cutoff=0.5)
     hint = f"; did you mean {', '.join(near)}?" if near else "; see 'heritage-graph query --list'"
     raise QueryError(f"no stored query named {name!r}{hint}")
 
@@ -273,7 +285,7 @@ def catalogue_turtle(folder: Path | None = None, endpoint: str | None = None) ->
     target = ox.NamedNode(endpoint or DEFAULT_BASE + "sparql")
     for q in catalogue(folder).values():
         node = ox.NamedNode(f"{DEFAULT_BASE}query/{q.name}")
-        form = inspect(q.text).form
+        form = inspected(q.text).form
         kind = "SPARQLSelectExecutable"
         if form in ("CONSTRUCT", "DESCRIBE"):
             kind = "SPARQLConstructExecutable"

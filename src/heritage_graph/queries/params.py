@@ -17,7 +17,7 @@ from ..errors import QueryError
 from ..rdf.store import Store, Term
 from ..rdf.vocab import PREFIXES, RDFS
 from .catalogue import TYPES, Parameter, StoredQuery
-from .sparql import inspect
+from .memo import inspected
 
 #: What the text of a typed parameter must look like.
 _CHECKS = {
@@ -109,7 +109,7 @@ def with_values(text: str, bindings: Mapping[str, Term]) -> str:
     names = " ".join(f"?{name}" for name in bindings)
     terms = " ".join(_term_syntax(term) for term in bindings.values())
     block = f" VALUES ({names}) {{ ({terms}) }}\n"
-    at = inspect(text).where_at
+    at = inspected(text).where_at
     if at is None:
         raise QueryError("the query has no WHERE group to bind parameters in")
     return text[: at + 1] + block + text[at + 1 :]

@@ -34,7 +34,7 @@ from starlette.routing import Route
 from ..errors import ConfigError, QueryError
 from ..publish.build import build
 from ..queries import listing
-from ..rdf.load import load
+from ..rdf.load import Dataset, load
 from ..rdf.store import OxigraphStore
 from ..rdf.vocab import configured_base
 from . import static
@@ -176,11 +176,12 @@ def _pool_for(store: OxigraphStore, workers: int, max_memory_mb: int | None):
 
 
 @contextmanager
-def prepared_release(release: Path | str | None = None, *, data_paths=None, base: str | None = None,
-                     progress=None) -> Iterator[Path]:
+def prepared_release(release: Path | str | None = None, *, data_paths=None, store: OxigraphStore | None = None,
+                     base: str | None = None, progress=None) -> Iterator[Path]:
     """The release folder to serve: ``release`` as it is (nothing is rebuilt), or one that
-    :func:`heritage_graph.publish.build.build` writes now from ``data_paths`` into a temporary
-    folder, removed on leaving.
+    :func:`heritage_graph.publish.build.build` writes now into a temporary folder, removed on
+    leaving, from ``store`` (a saved store: the release and the endpoint then hold the same graph)
+    or else from ``data_paths``.
 
     :raises ConfigError: ``release`` is not a release.
     :raises InvalidDataError: the data does not conform to the shapes (as for ``build``).
@@ -190,7 +191,8 @@ def prepared_release(release: Path | str | None = None, *, data_paths=None, base
         return
     folder = Path(tempfile.mkdtemp(prefix="heritage-graph-release-"))
     try:
-        build(folder / "release", data_paths=data_paths, base=base, progress=progress)
+        build(folder / "release", data_paths=None if store is not None else data_paths,
+              dataset=Dataset(store) if store is not None else None, base=base, progress=progress)
         yield folder / "release"
     finally:
         shutil.rmtree(folder, ignore_errors=True)
@@ -222,7 +224,8 @@ def run(host: str = "127.0.0.1", port: int = 8080, *, store=None, release: Path 
     if release is not None and data_paths:
         raise ConfigError("give --release or --data, not both: a release is served as it was built")
     _check_port(host, port)
-    with prepared_release(release, data_paths=data_paths, base=base, progress=progress) as folder:
+    with prepared_release(release, data_paths=data_paths, store=store if release is None else None, base=base,
+                          progress=progress) as folder:
         base = base or release_base(folder)
         if store is None:
             store = release_store(folder, base)
