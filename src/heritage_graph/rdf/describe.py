@@ -5,7 +5,10 @@ The description of a resource is what a historian needs on one page:
 - the resource's own statements, and those of the blank nodes they lead to;
 - the claims about it (``?claim hg:about <resource>``), each with its statements and the blank
   nodes they lead to: the figures, their sources, quotes and times;
-- the statements linking into it from elsewhere (``?s ?p <resource>``).
+- the statements linking into it from elsewhere (``?s ?p <resource>``), from the first
+  :data:`INCOMING_LIMIT` subjects in IRI order: a resource that tens of thousands of records point
+  to (a people group, a camp, the source of a register) is described by what it is and what is
+  said of it, not by every record of the register, which the dumps and the SPARQL endpoint hold.
 
 Each statement once, whichever graphs hold it. :func:`describe` reads a *graph*: anything that
 answers ``out(node)`` (the (predicate, object) pairs of a subject) and ``incoming(node)`` (the
@@ -37,6 +40,9 @@ from .vocab import DEFAULT_BASE
 
 #: The property that says what a claim is about, under the default base.
 ABOUT = DEFAULT_BASE + "ontology#about"
+
+#: How many subjects linking into a resource its description names, at most.
+INCOMING_LIMIT = 1000
 
 
 def pair_key(pair) -> tuple:
@@ -82,13 +88,14 @@ def closure(graph, node, found: dict) -> None:
                 frontier.append(o)
 
 
-def describe(graph, node, about: ox.NamedNode | str = ABOUT) -> dict:
+def describe(graph, node, about: ox.NamedNode | str = ABOUT, incoming_limit: int = INCOMING_LIMIT) -> dict:
     """The description of ``node`` in ``graph``, grouped by subject: ``{subject: [(p, o), ...]}``,
     the resource first, then the other subjects in order (:func:`subject_key`), each subject's
     pairs in order (:func:`pair_key`; ``graph.out`` gives them so). Empty if nothing is said of or about ``node``.
 
     ``about`` is the property that says what a claim is about (``hg:about`` under the base the
-    graph uses).
+    graph uses); ``incoming_limit`` how many of the other subjects linking into ``node`` it names
+    (the first in :func:`subject_key` order).
     """
     about = about if isinstance(about, ox.NamedNode) else ox.NamedNode(about)
     own: dict = {}
@@ -99,9 +106,12 @@ def describe(graph, node, about: ox.NamedNode | str = ABOUT) -> dict:
             closure(graph, s, own)
         else:
             links.setdefault(s, []).append((p, node))
-    for s, pairs in links.items():
-        if s not in own:
-            own[s] = sorted(pairs, key=pair_key) if len(pairs) > 1 else pairs
+    linking = [s for s in links if s not in own]
+    if len(linking) > incoming_limit:
+        linking = sorted(linking, key=subject_key)[:incoming_limit]
+    for s in linking:
+        pairs = links[s]
+        own[s] = sorted(pairs, key=pair_key) if len(pairs) > 1 else pairs
     if len(own) == 1 and not own[node]:
         return {}
     first = own.pop(node)
