@@ -28,6 +28,7 @@ from heritage_graph.util import atomic, resources
 from heritage_graph.ingest.adapters import csv_mapping, gulag_map
 from heritage_graph.ingest.adapters.pgsql import DEFAULT, Expression, parse_inserts, parse_value, quote_literal, tokenize
 from heritage_graph.errors import InputError
+from heritage_graph.rdf.turtle import serialize_turtle
 
 from .conftest import TESTS
 
@@ -366,10 +367,10 @@ def test_every_resource_has_its_source_and_claims_their_figures(graph):
 def test_the_output_is_deterministic_and_matches_the_written_file(register):
     adapter = adapters.get("gulag-map")
     _, rdf = register
-    first = importer.serialize_turtle(rdf.quads, header=adapter.header(rdf), prefixes=adapter.prefixes,
+    first = serialize_turtle(rdf.quads, header=adapter.header(rdf), prefixes=adapter.prefixes,
                                       sections=rdf.sections)
     again = adapter.to_rdf(adapter.read(ARCHIVE))
-    second = importer.serialize_turtle(again.quads, header=adapter.header(again), prefixes=adapter.prefixes,
+    second = serialize_turtle(again.quads, header=adapter.header(again), prefixes=adapter.prefixes,
                                        sections=again.sections)
     assert first == second
     written = resources.folder("data") / "archives" / "gulag-map" / "gulag-map.ttl"
@@ -680,7 +681,21 @@ if hypothesis is not None:
             assert str(exc).startswith("h.csv")
         else:
             result = adapter.to_rdf(read)
-            importer.serialize_turtle(result.quads)
+            serialize_turtle(result.quads)
+
+    def assert_resources_or_a_clean_error(adapter, text):
+        """The rows of ``text`` make resources that the Turtle writer writes and reads back whole,
+        or one clean error naming the file."""
+        try:
+            result = adapter.to_rdf(adapter.read_text(text, "h.csv"))
+        except InputError as exc:
+            assert str(exc).startswith("h.csv"), str(exc)
+        else:
+            assert result.quads and all(isinstance(q.subject, ox.NamedNode) for q in result.quads)
+            text = serialize_turtle(result.quads)
+            parsed = {ox.Triple(q.subject, q.predicate, q.object)
+                      for q in ox.parse(text.encode("utf-8"), format=ox.RdfFormat.TURTLE)}
+            assert parsed == {ox.Triple(q.subject, q.predicate, q.object) for q in result.quads}
 
     @needs_hypothesis
     @_settings(200)
@@ -688,16 +703,7 @@ if hypothesis is not None:
     def test_any_csv_text_gives_resources_or_a_clean_input_error(text):
         mapping = csv_mapping.load_mapping(EXAMPLES / "nationality-table.yaml")
         adapter = csv_mapping.CsvMappingAdapter(mapping)
-        try:
-            result = adapter.to_rdf(adapter.read_text(text, "h.csv"))
-        except InputError as exc:
-            assert str(exc).startswith("h.csv"), str(exc)
-        else:
-            assert result.quads and all(isinstance(q.subject, ox.NamedNode) for q in result.quads)
-            text = importer.serialize_turtle(result.quads)
-            parsed = {ox.Triple(q.subject, q.predicate, q.object)
-                      for q in ox.parse(text.encode("utf-8"), format=ox.RdfFormat.TURTLE)}
-            assert parsed == {ox.Triple(q.subject, q.predicate, q.object) for q in result.quads}
+        assert_resources_or_a_clean_error(adapter, text)
 
     _yaml_scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=15),
                               st.sampled_from(["hg:Claim", "claim:{a}", "{a}", "integer", "iri", "langString",
@@ -723,20 +729,11 @@ if hypothesis is not None:
         adapter = csv_mapping.CsvMappingAdapter(mapping)
         header = ",".join(mapping.columns)
         text = header + "\n" + "\n".join(",".join(r) for r in rows)
-        try:
-            result = adapter.to_rdf(adapter.read_text(text, "h.csv"))
-        except InputError as exc:
-            assert str(exc).startswith("h.csv"), str(exc)
-        else:
-            assert result.quads and all(isinstance(q.subject, ox.NamedNode) for q in result.quads)
-            text = importer.serialize_turtle(result.quads)
-            parsed = {ox.Triple(q.subject, q.predicate, q.object)
-                      for q in ox.parse(text.encode("utf-8"), format=ox.RdfFormat.TURTLE)}
-            assert parsed == {ox.Triple(q.subject, q.predicate, q.object) for q in result.quads}
+        assert_resources_or_a_clean_error(adapter, text)
 
 
 #################################################################
-# The command line, once 'import' is part of it
+# The command line
 #################################################################
 
 def test_the_command_line_imports_and_reports(run_cli, tmp_path):

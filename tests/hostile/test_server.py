@@ -410,6 +410,18 @@ def assert_stopped_by_the_time_limit(answer: httpx.Response) -> None:
     assert answer.status_code == 503 and f"ran longer than {TIMEOUT} s" in answer.text, answer.text
 
 
+def assert_answered_while_a_query_runs_away(url: str, probes: dict) -> None:
+    """A runaway query is sent first, then the probes: each is answered before the runaway query,
+    which the time limit stops."""
+    runaway = Runaway(url)
+    runaway.start()
+    time.sleep(0.3)  # (only so that the runaway query is sent first)
+    answered = answered_at(probes)
+    assert_stopped_by_the_time_limit(runaway.finish())
+    for name, moment in answered.items():
+        assert moment < runaway.done, f"{name} was answered only after the runaway query"
+
+
 def assert_every_worker_answers(served: Served) -> None:
     """Every worker in turn answers a query (a fresh one in the place of any that was stopped)."""
     for _ in range(WORKERS):
@@ -419,13 +431,7 @@ def assert_every_worker_answers(served: Served) -> None:
 
 def test_a_runaway_query_is_stopped_while_others_are_answered(server):
     probes = probes_of(server.url, "/doc/camp/karlag.html")
-    runaway = Runaway(server.url)
-    runaway.start()
-    time.sleep(0.3)  # (only so that the runaway query is sent first)
-    answered = answered_at(probes)
-    assert_stopped_by_the_time_limit(runaway.finish())
-    for name, moment in answered.items():
-        assert moment < runaway.done, f"{name} was answered only after the runaway query"
+    assert_answered_while_a_query_runs_away(server.url, probes)
     assert_every_worker_answers(server)
     # every worker taken by a runaway query: pages are still answered, queries wait their turn
     runaways = [Runaway(server.url) for _ in range(WORKERS)]
@@ -488,14 +494,7 @@ def test_on_a_million_triples_an_explosive_query_is_stopped_and_capped_while_oth
     count = sparql(served, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
     triples = int(count.json()["results"]["bindings"][0]["n"]["value"])
     assert triples >= 1_000_000
-    probes = probes_of(served.url, "/doc/camp/peschanlag.html")
-    runaway = Runaway(served.url)
-    runaway.start()
-    time.sleep(0.3)  # (only so that the runaway query is sent first)
-    answered = answered_at(probes)
-    assert_stopped_by_the_time_limit(runaway.finish())
-    for name, moment in answered.items():
-        assert moment < runaway.done, f"{name} was answered only after the runaway query"
+    assert_answered_while_a_query_runs_away(served.url, probes_of(served.url, "/doc/camp/peschanlag.html"))
     # a cartesian product's rows are cut at the cap; one that must be sorted whole is stopped
     # (over the typed resources, 135,000³ rows: over every triple the store would first take 1.7 s
     # to hash a million of them, too near the time limit)
