@@ -176,12 +176,11 @@ def _pool_for(store: OxigraphStore, workers: int, max_memory_mb: int | None):
 
 
 @contextmanager
-def prepared_release(release: Path | str | None = None, *, data_paths=None, store: OxigraphStore | None = None,
-                     base: str | None = None, progress=None) -> Iterator[Path]:
+def prepared_release(release: Path | str | None = None, *, dataset: Dataset | None = None, base: str | None = None,
+                     progress=None) -> Iterator[Path]:
     """The release folder to serve: ``release`` as it is (nothing is rebuilt), or one that
-    :func:`heritage_graph.publish.build.build` writes now into a temporary folder, removed on
-    leaving, from ``store`` (a saved store: the release and the endpoint then hold the same graph)
-    or else from ``data_paths``.
+    :func:`heritage_graph.publish.build.build` writes now from ``dataset`` (the graph the endpoint
+    answers from, so that the two hold the same) into a temporary folder, removed on leaving.
 
     :raises ConfigError: ``release`` is not a release.
     :raises InvalidDataError: the data does not conform to the shapes (as for ``build``).
@@ -191,8 +190,7 @@ def prepared_release(release: Path | str | None = None, *, data_paths=None, stor
         return
     folder = Path(tempfile.mkdtemp(prefix="heritage-graph-release-"))
     try:
-        build(folder / "release", data_paths=None if store is not None else data_paths,
-              dataset=Dataset(store) if store is not None else None, base=base, progress=progress)
+        build(folder / "release", dataset=dataset, base=base, progress=progress)
         yield folder / "release"
     finally:
         shutil.rmtree(folder, ignore_errors=True)
@@ -209,8 +207,9 @@ def run(host: str = "127.0.0.1", port: int = 8080, *, store=None, release: Path 
     """Serve a release with uvicorn until interrupted.
 
     ``release`` is a folder ``heritage-graph build`` wrote; without it the release is built now from
-    ``data_paths`` (default: the bundled data) into a temporary folder, removed at exit. ``store``
-    (default: the release's data) answers the SPARQL endpoint and the query API.
+    ``data_paths`` (default: the bundled data), or from ``store``, into a temporary folder, removed
+    at exit. The same graph, loaded once, answers the SPARQL endpoint and the query API (with
+    ``release``: ``store``, or the release's N-Quads dump).
 
     :raises ConfigError: the port cannot be bound, a limit cannot be used, or ``release`` is not a
         release.
@@ -224,8 +223,11 @@ def run(host: str = "127.0.0.1", port: int = 8080, *, store=None, release: Path 
     if release is not None and data_paths:
         raise ConfigError("give --release or --data, not both: a release is served as it was built")
     _check_port(host, port)
-    with prepared_release(release, data_paths=data_paths, store=store if release is None else None, base=base,
-                          progress=progress) as folder:
+    dataset = None
+    if release is None:  # the graph is loaded once: the release is built from it, the endpoint answers from it
+        dataset = Dataset(store) if store is not None else load(data_paths, base=normal_base(base))
+        store = dataset.store
+    with prepared_release(release, dataset=dataset, base=base, progress=progress) as folder:
         base = base or release_base(folder)
         if store is None:
             store = release_store(folder, base)
