@@ -113,9 +113,9 @@ def main(argv=None) -> int:
         subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(before_tree)],
                        capture_output=True)
     lines = [SECTION, "",
-             f"`python benchmarks/compare_build.py --register … --before {revision} --runs {args.runs}`: the "
-             "build of the 1M-triple register (as above) by the revision before the redesign and by this "
-             "one, alternately, each in a fresh process; the median of the runs. The file system's speed "
+             f"`python benchmarks/compare_build.py --register {args.register.name} --before {revision} --runs "
+             f"{args.runs}`: the build of that register ({args.register.stat().st_size / 1e6:,.0f} MB of N-Triples, "
+             "made as above) by the revision before and by this one, alternately, each in a fresh process; the median of the runs. The file system's speed "
              "is measured beside them (20,000 files of 3 kB created, before each round), since a build "
              "writes hundreds of thousands of files and a virtual disk's speed varies over the day.", "",
              "| revision | files written | " + " | ".join(f"build, {w} (`{folders[w]}`)" for w in folders) + " |",
