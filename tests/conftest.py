@@ -143,5 +143,5 @@ PREFIXES = """@prefix hg: <https://w3id.org/heritage-graph/ontology#> .
 @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
 """
 
-SOURCE = """source:test a hg:SourceDocument ; rdfs:label "Test source"@en ; hg:source source:test .
+SOURCE = """source:test a hg:SourceDocument ; rdfs:label "Test source"@en ; <http://purl.org/dc/terms/title> "Test source"@en ; <http://purl.org/dc/terms/publisher> "heritage-graph tests" ; <http://purl.org/dc/terms/language> "en" ; hg:undated true ; hg:localCopy "sources/test.txt" .
 """
