@@ -28,6 +28,7 @@ from ..errors import InputError, RdfSyntaxError
 from ..util import resources
 from ..util.atomic import recover_folder, swap_folder
 from ..util.progress import progress
+from .guard import guard
 from .lines import subject_line
 from .store import OxigraphStore
 from .vocab import DEFAULT_BASE, GRAPH, RDF, configured_base
@@ -196,8 +197,9 @@ def parse_file(path: Path, graph: str | None = None, base: str | None = None) ->
     """Parse one file into quads in ``graph`` (default: :func:`graph_iri`), rewriting the base.
 
     :raises RdfSyntaxError: the file does not parse; the error names the file, line and column.
+    :raises InputError: the file asks too much of the parser (:func:`~heritage_graph.rdf.guard.guard`).
     """
-    content = read_bytes(path)
+    content = guard(read_bytes(path), path)
     fmt = FORMATS[path.suffix]
     graph_node = ox.NamedNode(graph or graph_iri(path))
     rewrite = _rewriter(base or configured_base())
@@ -377,6 +379,10 @@ def _load_direct(store: OxigraphStore, path: Path, bar=None) -> bool:
     except OSError:
         return False
     if not content or content.isspace() or content.startswith(b"\xef\xbb\xbf"):
+        return False
+    try:
+        content = guard(content, path)
+    except InputError:
         return False
     graph = ox.NamedNode(graph_iri(path))
     try:
