@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from ..queries.saved import save_store
+from ..util.terminal import echo
 
 
 @click.command("load")
@@ -28,7 +29,7 @@ def load(paths, store_dir):
         heritage-graph query prisoner-shares --store graph.oxigraph
     """
     dataset = save_store(list(paths) or None, store_dir)
-    click.echo(f"Loaded {len(dataset.files)} files, {dataset.store.triple_count()} triples into {store_dir}")
+    echo(f"Loaded {len(dataset.files)} files, {dataset.store.triple_count()} triples into {store_dir}")
 
 
 command = load

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from ..push import push as push_release
+from ..util.terminal import echo
 
 
 @click.command("push")
@@ -52,7 +53,7 @@ def push(endpoint, store_kind, graph, user, password, auth, data, timeout, updat
     result = push_release(endpoint, graph=graph, user=user, password=password, auth=auth, data_paths=list(data) or None,
                       store_kind=store_kind, timeout=timeout, update_endpoint=update_endpoint,
                       query_endpoint=query_endpoint, check_query=check_query)
-    click.echo(result.summary())
+    echo(result.summary())
 
 
 command = push

@@ -14,9 +14,9 @@ True
 from __future__ import annotations
 
 import io
+import os
 import re
 import shutil
-import tempfile
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -26,7 +26,7 @@ import pyoxigraph as ox
 
 from ..errors import InputError, RdfSyntaxError
 from ..util import resources
-from ..util.atomic import recover_folder, swap_folder
+from ..util.atomic import check_target, recover_folder, refuse_protected, staging_folder, swap_folder
 from ..util.progress import progress
 from .guard import guard
 from .lines import subject_line
@@ -419,11 +419,13 @@ def save_store(
     (:func:`heritage_graph.queries.saved.save_store` adds the listings so).
     """
     target = Path(target)
+    refuse_protected(target)
     recover_folder(target, marker="CURRENT")
-    if target.exists() and not (target / "CURRENT").exists() and any(target.iterdir()):
-        raise InputError(f"{target}: exists and is not an Oxigraph store; refusing to replace it")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    check_target(target, "CURRENT", "an Oxigraph store")
+    try:  # a new folder beside the store, locked while this process lives; leftovers of killed runs go
+        staging, lock = staging_folder(target, "store")
+    except OSError as exc:
+        raise InputError(f"{target}: cannot be written ({exc.strerror or exc})") from exc
     store = None
     try:
         memory = load(paths, base=base)
@@ -446,6 +448,9 @@ def save_store(
             store.ox = None  # closes the database: the error's traceback keeps ``store`` alive
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    finally:
+        if lock is not None:
+            os.close(lock)
     saved = open_store(target)
     return Dataset(saved, [LoadedFile(path, graph, triples, saved) for path, graph, triples in files])
 
