@@ -42,6 +42,9 @@ SLOW_TESTS: dict[str, set[str]] = {
     # the release's dumps read back by the reference libraries (rdflib, PyLD): a minute and more
     "test_publish.py": {"test_triple_dumps_read_back_with_rdflib", "test_quad_dumps_keep_one_graph_per_file",
                         "test_jsonld_dump_expands_with_pyld_to_the_same_graph"},
+    # a store loaded and killed three times; 200,000 nested blank nodes loaded three times
+    "hostile/test_hostile_files.py": {"test_a_killed_load_leaves_nothing_the_next_run_does_not_remove",
+                                      "test_deep_turtle_is_read_in_bounded_memory"},
 }
 
 #: Tests that run at a million triples.
