@@ -17,7 +17,7 @@ import click
 
 from . import __version__
 from .errors import HeritageGraphError
-from .util.terminal import echo
+from .util.terminal import echo, printable
 
 #: Each command's name and the module of :mod:`heritage_graph.commands` that holds it.
 COMMANDS = {
@@ -55,7 +55,10 @@ class Group(click.Group):
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
             sys.exit(130)
-        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+        except click.ClickException as exc:  # click prints it: a value quoted in it made printable
+            exc.message = printable(exc.message)
+            raise
+        except (click.exceptions.Exit, click.exceptions.Abort):
             raise
         except Exception as exc:  # a bug, not bad input: one line unless debugging
             if os.environ.get("HERITAGE_GRAPH_DEBUG"):

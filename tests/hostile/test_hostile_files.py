@@ -212,6 +212,12 @@ def test_control_characters_in_an_error_are_escaped(tmp_path):
     assert not any(raw in line for raw in "\x1b\r\u202e")
 
 
+def test_control_characters_in_a_usage_error_are_escaped(tmp_path):
+    done = run(["query", "--file", "missing\x1b[2J\u202e.rq"], tmp_path)
+    assert done.returncode == 2 and "missing\\x1b[2J\\u202e.rq" in done.stderr, done.stderr
+    assert not any(raw in done.stderr for raw in "\x1b\u202e")
+
+
 def test_a_mapping_that_is_another_file_is_quoted_short(tmp_path):
     (tmp_path / "ok.csv").write_text("id,name\n1,x\n", encoding="utf-8")
     other = tmp_path / "passwd"
