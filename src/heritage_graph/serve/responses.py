@@ -22,6 +22,8 @@ MAX_URL_BYTES = 16_384
 MAX_HEADER_BYTES = 65_536
 #: The header that says a result was cut at the row cap (the name Virtuoso uses for the same).
 TRUNCATED_HEADER = "X-SPARQL-MaxRows"
+#: The header that says a result was cut at the byte cap; its value is the cap.
+BYTES_HEADER = "X-SPARQL-MaxBytes"
 
 
 class CORS:
@@ -33,7 +35,7 @@ class CORS:
     no browser takes a plain-text error for a page.
     """
 
-    EXPOSE = "Content-Location, Location, Link, Vary, " + TRUNCATED_HEADER
+    EXPOSE = f"Content-Location, Location, Link, Vary, {TRUNCATED_HEADER}, {BYTES_HEADER}"
 
     def __init__(self, app):
         self.app = app
