@@ -23,6 +23,7 @@ import pytest
 from rdflib.compare import isomorphic
 
 from heritage_graph.publish.build import build
+from heritage_graph.publish.hosting import ROUTES
 from heritage_graph.publish.layout import RESOURCE_FORMATS
 
 from . import release_rdf
@@ -70,12 +71,17 @@ def http(server):
 
 
 def hosting_rules(release: Path) -> list[tuple[re.Pattern, str]]:
-    """The release's redirects, read from its ``.htaccess``: (pattern over the path, target)."""
+    """The release's redirects, read from its ``.htaccess``: (pattern over the path, target), a
+    target with the negotiated suffix (``%{ENV:HG_id}``) once for each suffix offered there."""
     rules = []
     for line in (release / ".htaccess").read_text(encoding="utf-8").splitlines():
         match = re.match(r"\s*RewriteRule\s+(\S+)\s+(\S+)\s+\[R=303", line)
         if match:
-            rules.append((re.compile(match.group(1)), match.group(2)))
+            chosen = re.search(r"%\{ENV:HG_([a-z]+)\}", match.group(2))
+            suffixes = ROUTES[chosen.group(1)][1] if chosen else [None]
+            for suffix in suffixes:
+                target = match.group(2).replace(chosen.group(0), suffix) if chosen else match.group(2)
+                rules.append((re.compile(match.group(1)), target))
     return rules
 
 

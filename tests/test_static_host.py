@@ -1,7 +1,8 @@
 """The release on a static host: the `.htaccess` on a real Apache and the nginx snippet on a real
-nginx, both started here on loopback, answer the same IRIs as ``serve`` does: ``/id/…`` with a
-``303 See Other`` to the document in the type the client asked for, ``Vary: Accept``, and the
-documents with their media types.
+nginx, both started here on loopback, answer the same IRIs as ``serve`` (started on the same release)
+does: ``/id/…`` with a ``303 See Other`` to the document in the type the client asked for, or 406,
+``Vary: Accept``, and the documents with the same media types. The Accept headers are one table for
+the three (tests/negotiation_cases.py), where nginx's known differences are named.
 
 Skipped, with the reason, when ``apache2`` or ``nginx`` is not installed (``.ci/run`` installs both).
 """
@@ -22,9 +23,12 @@ import pytest
 import rdflib
 
 from heritage_graph.rdf.vocab import DEFAULT_BASE
+from heritage_graph.serve import negotiation as neg
+from heritage_graph.serve import static
 from heritage_graph.web import CONTENT_SECURITY_POLICY
 
-from .servers import free_port, stop
+from .negotiation_cases import CASES, NGINX_ROUTE_DIFFERS, expected
+from .servers import free_port, heritage_graph_server, stop
 from .test_publish import bundled_release
 
 APACHE = shutil.which("apache2") or "/usr/sbin/apache2"
@@ -156,9 +160,22 @@ def nginx(www: Path):
         shutil.rmtree(folder, ignore_errors=True)
 
 
-@pytest.fixture(scope="module", params=["apache", "nginx"])
+@contextmanager
+def live(www: Path):
+    """``heritage-graph serve --release`` on the same release."""
+    folder = Path(tempfile.mkdtemp(prefix="hg-serve-"))
+    try:
+        with heritage_graph_server(folder, "--release", www, "--workers", 1) as (url, _port, _log):
+            yield url
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="module", params=["apache", "nginx", "serve"])
 def host(request, site_root):
-    if request.param == "apache":
+    if request.param == "serve":
+        server = live
+    elif request.param == "apache":
         if not Path(APACHE).exists() or not (APACHE_MODULES / "mod_rewrite.so").exists():
             pytest.skip("apache2 is not installed (apt-get install apache2)")
         server = apache
@@ -168,6 +185,47 @@ def host(request, site_root):
         server = nginx
     with server(site_root) as base:
         yield base
+
+
+@pytest.fixture
+def host_name(request, host):
+    return request.node.callspec.params["host"]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[repr(c.accept) for c in CASES])
+def test_every_host_negotiates_as_the_live_server(host, host_name, case):
+    """The shared table: the same status, the same document, Vary: Accept; nginx differs only where
+    the table says why."""
+    want = expected(case, host_name)
+    headers = {"Accept": case.accept} if case.accept is not None else {}
+    answer = httpx.get(f"{host}/id/camp/karlag", headers=headers)
+    assert "accept" in answer.headers.get("vary", "").lower()
+    if want is None:
+        assert answer.status_code == 406, case.why
+    else:
+        assert answer.status_code == 303, case.why
+        assert answer.headers["location"].endswith(f"/doc/camp/karlag.{want}"), case.why
+
+
+@pytest.mark.parametrize(("path", "offers", "files"), [
+    ("/ontology", ("html", "ttl"), {"html": "/ontology/index.html", "ttl": "/ontology/heritage-graph.ttl"}),
+    ("/dataset", ("ttl", "jsonld"), {"ttl": "/void.ttl", "jsonld": "/void.jsonld"}),
+])
+@pytest.mark.parametrize("case", CASES, ids=[repr(c.accept) for c in CASES])
+def test_the_ontology_and_the_dataset_negotiate_as_the_live_server(host, host_name, case, path, offers, files):
+    """The same table where fewer types are offered; the expected answer is the live server's choice."""
+    chosen = neg.choose(case.accept, tuple(o for o in neg.RESOURCE_TYPES if o.suffix in offers))
+    headers = {"Accept": case.accept} if case.accept is not None else {}
+    answer = httpx.get(host + path, headers=headers)
+    want = chosen.suffix if chosen is not None else None
+    if host_name == "nginx" and (path, case.accept) in NGINX_ROUTE_DIFFERS:
+        want = NGINX_ROUTE_DIFFERS[path, case.accept][0]
+    assert "accept" in answer.headers.get("vary", "").lower()
+    if want is None:
+        assert answer.status_code == 406, case.why
+    else:
+        assert answer.status_code == 303, case.why
+        assert answer.headers["location"].endswith(files[want]), case.why
 
 
 @pytest.mark.parametrize("resource", RESOURCES)
@@ -226,6 +284,22 @@ def test_pages_and_dumps_have_their_media_types(host):
     assert re.search(r"utf-8", dump.headers["content-type"], re.IGNORECASE)
     assert httpx.get(host + "/charts/prisoner-shares.svg").headers["content-type"].startswith("image/svg+xml")
     assert httpx.get(host + "/dumps/heritage-graph.ttl").headers.get("access-control-allow-origin") == "*"
+
+
+def test_every_host_gives_each_file_the_release_s_media_type(host, site_root):
+    """One table (layout.MEDIA): the same Content-Type on every host, a charset on text only, none on
+    a .gz, and the stored queries' .json as the manifest's."""
+    paths = ["dumps/heritage-graph.ttl", "dumps/heritage-graph.ttl.gz", "dumps/heritage-graph.nq.gz",
+             "manifest.json", "void.ttl", "void.jsonld", "doc/camp/karlag.nt", "doc/camp/karlag.rdf",
+             "dumps/heritage-graph.trig", "charts/prisoner-shares.svg"]
+    paths += sorted(p.relative_to(site_root).as_posix() for p in (site_root / "queries").glob("*.json"))[:3]
+    assert any(p.startswith("queries/") for p in paths)
+    for path in paths:
+        answer = httpx.get(f"{host}/{path}")
+        assert answer.status_code == 200, path
+        got = answer.headers["content-type"].replace(" ", "").lower()
+        assert got == static.media_type(Path(path)).replace(" ", "").lower(), path
+        assert "content-encoding" not in answer.headers, path
 
 
 @pytest.mark.parametrize("path", ["/", "/ontology/index.html", "/doc/camp/karlag.html", "/dumps/heritage-graph.ttl"])

@@ -45,6 +45,9 @@ MEDIA = {
     ".csv": "text/csv", ".gz": "application/gzip", ".conf": "text/plain", ".txt": "text/plain",
     **{suffix: spec[1] for suffix, spec in DUMPS.items()},
 }
+#: The suffixes of the text files, served with ``charset=utf-8`` (never a ``.gz``: it is bytes).
+CHARSET_SUFFIXES = frozenset({".html", ".ttl", ".jsonld", ".rdf", ".nt", ".nq", ".trig", ".svg", ".css", ".csv",
+                              ".json", ".txt", ".conf"})
 
 #: The folder of the resource documents, and of the dumps.
 DOC = "doc"

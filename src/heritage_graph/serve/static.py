@@ -40,9 +40,8 @@ DATASET_FILES = {"ttl": "void.ttl", "jsonld": "void.jsonld"}
 ONTOLOGY_VERSION = re.compile(r"[0-9]+(\.[0-9]+)*")
 #: The name of the dumps in ``dumps/`` (``dumps/heritage-graph.ttl`` …).
 DUMP_STEM = f"{layout.DUMPS_FOLDER}/{layout.NAME}"
-#: Suffixes served with ``charset=utf-8`` (the release's ``AddCharset``).
-CHARSET_SUFFIXES = {".html", ".ttl", ".jsonld", ".rdf", ".nt", ".nq", ".trig", ".svg", ".css", ".csv", ".json",
-                    ".txt", ".conf"}
+#: Suffixes served with ``charset=utf-8`` (the release's ``AddCharset``; none for ``.gz``).
+CHARSET_SUFFIXES = layout.CHARSET_SUFFIXES
 #: Answers that depend on ``Accept`` say so.
 VARY = {"Vary": "Accept"}
 
