@@ -90,7 +90,7 @@ def api_query(request):
     except QueryError as exc:
         return error(request, 400, str(exc), json_default=True)
     # The parameters are bound (a label looked up in the data) and the query run in a worker.
-    job = {"stored": name, "values": values, "format": offer.suffix, "max_rows": config.max_rows,
+    job = {"stored": stored, "values": values, "format": offer.suffix, "max_rows": config.max_rows,
            "max_bytes": config.max_bytes, "limits": limits_iri(config.base)}
     if page is None:
         return api_answer(request, job)

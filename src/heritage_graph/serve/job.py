@@ -24,7 +24,7 @@ from typing import Mapping
 import pyoxigraph as ox
 
 from ..errors import QueryError
-from ..queries import catalogue, params
+from ..queries import params
 from ..queries import run as qrun
 from ..rdf.store import QueryResult
 from .policy import Refused, check_query
@@ -40,7 +40,7 @@ def execute(store, job: Mapping) -> dict:
     never raises for a bad query.
 
     ``job`` holds either ``sparql`` (a query text; with ``allow_service``, the endpoint's policy is
-    applied to it first) or ``stored`` (a stored query's name) with ``values`` (its parameters as
+    applied to it first) or ``stored`` (the stored query the server read) with ``values`` (its parameters as
     text) and optionally ``page``; then ``format`` (an offer suffix) or ``formats`` (``{"results":
     suffix, "graph": suffix}``, either None when the client accepts none: the query's form picks
     one), ``max_rows``, ``max_bytes``, ``timeout`` and optionally ``default_graphs``/``named_graphs``
@@ -96,8 +96,8 @@ def _text_and_format(store, job: Mapping) -> tuple[str | None, str]:
     :raises QueryError: a stored query or its parameters cannot be used.
     """
     fmt = job.get("format", "json")
-    if "stored" in job:
-        stored = catalogue.find(job["stored"])
+    if "stored" in job:  # the stored query the server read (its text, parameters and pages)
+        stored = job["stored"]
         text = params.with_values(stored.text, params.bind(stored, job.get("values") or {}, store))
         if job.get("page") is not None:
             text = qrun.paginate(text, stored.pagination, job["page"], extra=1)

@@ -88,7 +88,7 @@ def ask_workers(config, job: dict) -> dict:
         return {"status": "busy"}
     if answer.get("status") == "died":
         log.warning("a query worker stopped after %.1f s: %s", time.monotonic() - started,
-                    str(job.get("sparql") or job.get("stored"))[:200])
+                    str(job.get("sparql") or getattr(job.get("stored"), "name", ""))[:200])
     return answer
 
 
