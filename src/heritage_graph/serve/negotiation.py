@@ -28,6 +28,8 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from ..publish.layout import RESOURCE_OFFERS
+
 
 @dataclass(frozen=True)
 class Offer:
@@ -39,16 +41,14 @@ class Offer:
     aliases: tuple[str, ...] = ()
 
 
-#: A resource's document (``/doc/{kind}/{slug}``): a page for people first, then RDF.
-RESOURCE_TYPES: tuple[Offer, ...] = (
-    Offer("text/html", "html", None, ("application/xhtml+xml",)),
-    # N3 is a superset of Turtle: a client asking for N3 reads Turtle (SPARQLWrapper's N3 asks so).
-    Offer("text/turtle", "ttl", ox.RdfFormat.TURTLE, ("application/x-turtle", "application/turtle", "text/n3",
-                                                      "text/rdf+n3", "application/n3", "application/rdf+n3")),
-    Offer("application/ld+json", "jsonld", ox.RdfFormat.JSON_LD, ("application/json", "application/x-json+ld")),
-    Offer("application/n-triples", "nt", ox.RdfFormat.N_TRIPLES, ("text/plain",)),
-    Offer("application/rdf+xml", "rdf", ox.RdfFormat.RDF_XML, ("application/xml", "text/xml")),
-)
+#: The pyoxigraph format of each RDF document suffix.
+RDF_FORMATS = {"ttl": ox.RdfFormat.TURTLE, "jsonld": ox.RdfFormat.JSON_LD, "nt": ox.RdfFormat.N_TRIPLES,
+               "rdf": ox.RdfFormat.RDF_XML}
+
+#: A resource's document (``/doc/{kind}/{slug}``): a page for people first, then RDF, as the
+#: release's table offers it (:data:`heritage_graph.publish.layout.RESOURCE_OFFERS`).
+RESOURCE_TYPES: tuple[Offer, ...] = tuple(Offer(media, suffix, RDF_FORMATS.get(suffix), aliases)
+                                          for suffix, media, aliases in RESOURCE_OFFERS)
 
 #: RDF graphs with no page (CONSTRUCT and DESCRIBE results): Turtle first.
 GRAPH_TYPES: tuple[Offer, ...] = RESOURCE_TYPES[1:]
