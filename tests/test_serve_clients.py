@@ -21,9 +21,8 @@ import rdflib
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import CSV, JSON, JSONLD, N3, RDFXML, TSV, TURTLE, XML, SPARQLWrapper
 
-from heritage_graph.publish.build import build
-
 from .servers import heritage_graph_server
+from .test_publish import bundled_release
 
 pytestmark = pytest.mark.server
 
@@ -36,10 +35,9 @@ RESULTS_NS = "http://www.w3.org/2005/sparql-results#"
 
 
 @pytest.fixture(scope="module")
-def release(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("release") / "site"
-    build(folder, date="2026-01-01", progress=lambda *a, **k: None)
-    return folder
+def release(request, tmp_path_factory) -> Path:
+    """The release of the bundled data (built once per session)."""
+    return bundled_release(request, tmp_path_factory)[0]
 
 
 @pytest.fixture(scope="module")
