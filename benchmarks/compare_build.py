@@ -6,7 +6,8 @@ A build of a large register writes hundreds of thousands of small files, so its 
 how fast the file system creates files, which on a virtual machine's disk varies several times
 over from one hour to the next. This script measures the two things apart: it times the creation
 of 20,000 files of 3 kB in the folder the builds write to (the file system's speed, now), then
-builds the register with the revision ``--before`` and with this checkout, alternately, ``--runs``
+builds the register with the revision ``--before`` and with ``--after`` (default: HEAD), each
+checked out apart, alternately, ``--runs``
 times each, into a folder on the disk and into one in memory (``/dev/shm``, where the system has
 it), each build in a fresh process. With ``--record`` the figures are written into
 benchmarks/RESULTS.md as its section "Build, before and after".
@@ -82,6 +83,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--register", type=Path, required=True)
     parser.add_argument("--before", required=True, help="the revision to compare with (a commit)")
+    parser.add_argument("--after", default="HEAD", help="the revision to compare (default: HEAD)")
     parser.add_argument("--runs", type=int, default=2)
     parser.add_argument("--disk", type=Path, default=Path(tempfile.gettempdir()))
     parser.add_argument("--memory", type=Path, default=Path("/dev/shm"))
@@ -90,12 +92,11 @@ def main(argv=None) -> int:
     folders = {"disk": args.disk}
     if args.memory.is_dir():
         folders["memory"] = args.memory
-    before_tree = Path(tempfile.mkdtemp(prefix="hg-before-")) / "tree"
-    revision = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", args.before], check=True,
-                              capture_output=True, text=True).stdout.strip()
-    now = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], check=True,
-                         capture_output=True, text=True).stdout.strip()
-    sources = {f"before ({revision})": checkout(args.before, before_tree), f"after ({now})": ROOT / "src"}
+    trees = [Path(tempfile.mkdtemp(prefix="hg-before-")) / "tree", Path(tempfile.mkdtemp(prefix="hg-after-")) / "tree"]
+    revision, now = (subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", rev], check=True,
+                                    capture_output=True, text=True).stdout.strip() for rev in (args.before, args.after))
+    # both revisions checked out apart: the checkout's own sources may change while this runs
+    sources = {f"before ({revision})": checkout(args.before, trees[0]), f"after ({now})": checkout(args.after, trees[1])}
     figures: dict = {name: {where: [] for where in folders} for name in sources}
     files: dict = {}
     creation = {where: [] for where in folders}
@@ -110,8 +111,8 @@ def main(argv=None) -> int:
                     print(f"run {run + 1}, {where}: {name} {result['seconds']:.1f} s, {result['files']:,} files; "
                           f"steps {json.dumps(result['steps'])}", flush=True)
     finally:
-        subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(before_tree)],
-                       capture_output=True)
+        for tree in trees:
+            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)], capture_output=True)
     lines = [SECTION, "",
              f"`python benchmarks/compare_build.py --register {args.register.name} --before {revision} --runs "
              f"{args.runs}`: the build of that register ({args.register.stat().st_size / 1e6:,.0f} MB of N-Triples, "
