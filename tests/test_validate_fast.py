@@ -179,8 +179,10 @@ ex:d a ex:P ; ex:sex "female"@en .
     fast, reference = both(load([data], with_ontology=False), shapes=[shapes])
     assert_same(fast, reference)
     bad = sorted((f.focus, f.value) for f in fast.findings)
-    assert bad == [("<http://example.org/c>", '"1"^^xsd:decimal'), ("<http://example.org/c>", '"3"^^xsd:integer'),
-                   ("<http://example.org/c>", '"other"'), ("<http://example.org/d>", '"female"@en')]
+    # "01"^^xsd:integer is not the term 1 of the list: checked as written (the store would make it "1")
+    assert bad == [("<http://example.org/c>", '"01"^^xsd:integer'), ("<http://example.org/c>", '"1"^^xsd:decimal'),
+                   ("<http://example.org/c>", '"3"^^xsd:integer'), ("<http://example.org/c>", '"other"'),
+                   ("<http://example.org/d>", '"female"@en')]
 
 
 # Shapes the fast engine does not evaluate ------------------------------------------------------------

@@ -15,7 +15,7 @@ from .constraints import (CountConstraint, LessThanOrEqualsConstraint, PropertyC
 from .rewrite import lateral_paths, with_prefixes
 from .scope import Unsupported
 from .shapes import Shape, find_shapes, read_prefixes, read_shape, read_targets, services_of, shape_name
-from .sparql import SparqlConstraint, SparqlConstraints
+from .sparql import SparqlConstraint, SparqlConstraints, tests_this_in_a_group
 from .terms import RDF_TYPE, SH
 from .values import (ClassConstraint, DatatypeConstraint, InConstraint, LanguageInConstraint, LengthConstraint,
                      LogicalConstraint, NodeKindConstraint, PatternConstraint, RangeConstraint)
@@ -39,6 +39,9 @@ def compile_shapes(sg) -> dict[object, Shape]:
                        (SH.JSFunction, "a JavaScript function")):
         for node in sg.subjects(RDF_TYPE, kind):
             fail(node, what)
+    for p in (SH.validator, SH.nodeValidator, SH.propertyValidator, SH.parameter):
+        for node in set(sg.subjects(p, None)):
+            fail(node, "a custom constraint component")
     for node in set(sg.subjects(SH.rule, None)):
         fail(node, "SHACL rules (sh:rule)")
     for node in set(sg.subjects(SH.expression, None)):
@@ -213,12 +216,14 @@ def _read_sparql(sg, shape, fail):
             # the store repeats a triple found in two files; these would count it twice
             raise Unsupported("a SPARQL constraint with aggregates, LIMIT or OFFSET")
         prefixes = read_prefixes(sg, s, fail)
+        if tests_this_in_a_group(with_prefixes(prefixes, text)):
+            raise Unsupported("a SPARQL constraint that tests $this inside a group (pre-binding)")
         endpoints = services_of(with_prefixes(prefixes, text))
         if endpoints is None or endpoints:
             raise Unsupported("a SPARQL constraint with SERVICE" if endpoints else
                               "a SPARQL constraint that cannot be read")
         messages = set(sg.objects(s, SH.message))
-        constraints.append(SparqlConstraint(s, lateral_paths(text), prefixes, messages))
+        constraints.append(SparqlConstraint(s, lateral_paths(text), prefixes, messages, text))
     return SparqlConstraints(constraints)
 
 

@@ -55,7 +55,8 @@ class UniqueLangConstraint(Constraint):
     component = SH.UniqueLangConstraintComponent
 
     def __init__(self, flag, pyshacl_class):
-        self.active = isinstance(flag, Literal) and flag.value is True
+        # only the literal true activates it: "1"^^xsd:boolean is another term, and is ignored
+        self.active = flag == Literal("true", datatype=XSD.boolean)
         self.pyshacl_class = pyshacl_class
 
     def evaluate(self, engine, shape, focus):

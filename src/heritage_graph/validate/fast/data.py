@@ -14,10 +14,20 @@ from .terms import RDF_TYPE
 
 
 class Data:
-    """The data graph: the union of the store's graphs, each triple counted once."""
+    """The data graph: the union of the store's graphs, each triple counted once.
 
-    def __init__(self, store: ox.Store):
+    ``overlay`` gives, for a (subject, predicate) holding a literal the store rewrote, the objects
+    as written in the files (:meth:`heritage_graph.validate.written.WrittenData.overlay`); they are
+    read in place of the store's.
+    """
+
+    def __init__(self, store: ox.Store, overlay: dict | None = None, stored_forms: frozenset = frozenset()):
         self.store = store
+        self.overlay = overlay or {}
+        #: The store's forms of the rewritten literals (Oxigraph terms).
+        self.stored_forms = stored_forms
+        #: The subjects whose values the overlay gives (some of their values are not the store's).
+        self.rewritten_subjects = frozenset(s for s, _p in self.overlay)
         self.terms = Terms()
         self._objects: dict = {}
         self._classes: dict = {}
@@ -36,6 +46,15 @@ class Data:
         names = [v.value for v in solutions.variables]
         return names, [tuple(solution[n] for n in names) for solution in solutions]
 
+    def check_rows(self, rows) -> None:
+        """Refuse rows of a SPARQL query of the shapes holding the store's form of a rewritten
+        literal: the answer would name a value that is not in the files.
+
+        :raises Fallback: a row holds one.
+        """
+        if self.stored_forms and any(t in self.stored_forms for row in rows for t in row):
+            raise Fallback("a SPARQL answer holding a literal the store keeps in another form")
+
     def column(self, sparql: str) -> list:
         """The first column of a SELECT's rows, as rdflib terms."""
         _names, rows = self.select(sparql)
@@ -45,7 +64,7 @@ class Data:
     def objects(self, subject, predicate) -> set:
         """The values of ``predicate`` on ``subject`` (rdflib terms), as a set like rdflib's graph."""
         key = (subject, predicate)
-        found = self._objects.get(key)
+        found = self.overlay.get(key) or self._objects.get(key)
         if found is not None:
             return found
         if isinstance(subject, Literal):
@@ -81,6 +100,8 @@ class Data:
         if node in seen:
             return
         seen.add(node)
+        if node in self.rewritten_subjects:
+            raise Fallback("a blank node holding a literal the store keeps in another form")
         for q in self.store.quads_for_pattern(self.terms.ox(node), None, None, None):
             o = self.terms.rdf(q.object)
             yield node, self.terms.rdf(q.predicate), o

@@ -33,7 +33,8 @@ class Shape:
     target_nodes: list = field(default_factory=list)
     target_subjects_of: list = field(default_factory=list)
     target_objects_of: list = field(default_factory=list)
-    sparql_targets: list = field(default_factory=list)  # (query text with prefixes)
+    sparql_targets: list = field(default_factory=list)  # (query text with prefixes, made to run on the store)
+    sparql_target_texts: list = field(default_factory=list)  # (the same as written, with prefixes)
 
     @property
     def has_targets(self) -> bool:
@@ -190,6 +191,7 @@ def read_targets(sg, shape: Shape, fail) -> None:
             fail(node, "a SPARQL target with SERVICE" if endpoints else "a SPARQL target that cannot be read")
             continue
         shape.sparql_targets.append(with_prefixes(prefixes, lateral_paths(str(selects[0]))))
+        shape.sparql_target_texts.append(with_prefixes(prefixes, str(selects[0])))
 
 
 def services_of(query: str) -> tuple[str, ...] | None:
@@ -236,7 +238,9 @@ def read_prefixes(sg, node, fail) -> dict:
         ont_declares.update(sg.objects(o, SH.declare))
     global_declares = ng_declares | ont_declares
     for value in values:
-        own = set(sg.objects(value, SH.declare))
+        own = set()
+        for imported in _imports_closure(sg, value):
+            own.update(sg.objects(imported, SH.declare))
         declares = (own | ng_declares) if own and value in onts else (global_declares | own)
         for dec in declares:
             prefix_vals = list(sg.objects(dec, SH.prefix))
@@ -251,3 +255,16 @@ def read_prefixes(sg, node, fail) -> dict:
                 fail(node, f"the prefix {prefix}: is declared with two namespaces")
             prefixes[prefix] = namespace
     return prefixes
+
+
+def _imports_closure(sg, node) -> list:
+    """``node`` and the nodes it imports (``owl:imports``), transitively, whose declarations
+    ``sh:prefixes`` also brings in."""
+    found = [node]
+    seen = {node}
+    for current in found:
+        for imported in sg.objects(current, rdflib.OWL.imports):
+            if imported not in seen:
+                seen.add(imported)
+                found.append(imported)
+    return found

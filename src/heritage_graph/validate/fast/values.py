@@ -314,7 +314,8 @@ class LogicalConstraint(ValueConstraint):
         self.pyshacl_class = pyshacl_class
 
     def _shapes(self, engine, nodes):
-        return [engine.shapes[n] for n in dict.fromkeys(nodes)]
+        # every member counts, a shape listed twice twice: sh:xone (ex:s ex:s) never holds
+        return [engine.shapes[n] for n in nodes]
 
     def ok(self, engine, v):
         tests = []
