@@ -42,6 +42,8 @@ SLOW_TESTS: dict[str, set[str]] = {
     # the release's dumps read back by the reference libraries (rdflib, PyLD): a minute and more
     "test_publish.py": {"test_triple_dumps_read_back_with_rdflib", "test_quad_dumps_keep_one_graph_per_file",
                         "test_jsonld_dump_expands_with_pyld_to_the_same_graph"},
+    # builds the wheel and installs it, from PyPI, into a fresh virtual environment
+    "test_packaging.py": {"test_the_wheel_runs_every_command_without_extras"},
 }
 
 #: Tests that run at a million triples.
@@ -153,5 +155,5 @@ PREFIXES = """@prefix hg: <https://w3id.org/heritage-graph/ontology#> .
 @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
 """
 
-SOURCE = """source:test a hg:SourceDocument ; rdfs:label "Test source"@en ; hg:source source:test .
+SOURCE = """source:test a hg:SourceDocument ; rdfs:label "Test source"@en ; <http://purl.org/dc/terms/title> "Test source"@en ; <http://purl.org/dc/terms/publisher> "heritage-graph tests" ; <http://purl.org/dc/terms/language> "en" ; hg:undated true ; hg:localCopy "sources/test.txt" .
 """

@@ -348,8 +348,13 @@ def test_locations_are_lat_long_from_geojson_lon_lat(graph):
 def test_every_resource_has_its_source_and_claims_their_figures(graph):
     missing = list(graph.query("""
         PREFIX hg: <https://w3id.org/heritage-graph/ontology#>
-        SELECT ?s WHERE { ?s a ?type . FILTER NOT EXISTS { ?s hg:source ?source } }"""))
+        SELECT ?s WHERE { ?s a ?type . FILTER NOT EXISTS { ?s hg:source ?source }
+                          FILTER NOT EXISTS { ?s a hg:SourceDocument } }"""))
     assert missing == []
+    # the register is described, not cited: a source document is not its own source
+    assert not list(graph.query("""
+        PREFIX hg: <https://w3id.org/heritage-graph/ontology#>
+        SELECT ?s WHERE { ?s hg:source ?s }"""))
     counts = {row["approx"].value.rsplit("#")[1]: int(row["n"].value) for row in graph.query("""
         PREFIX hg: <https://w3id.org/heritage-graph/ontology#>
         SELECT ?approx (COUNT(?c) AS ?n) WHERE { ?c a hg:Claim ; hg:approximation ?approx } GROUP BY ?approx""")}

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from heritage_graph.util import resources
 from heritage_graph.errors import InputError, RdfSyntaxError
 from heritage_graph.rdf.load import expand, graph_iri, load, subject_line
+from heritage_graph.queries.saved import open_store
 from heritage_graph.rdf.store import OxigraphStore
 from heritage_graph.rdf.vocab import DEFAULT_BASE
 
@@ -148,3 +151,26 @@ def test_loading_with_a_progress_bar_counts_every_byte_and_gives_the_same_graph(
     assert _load_direct(counted, path, bar) and _load_direct(plain, path)
     assert set(counted.ox) == set(plain.ox) and len(plain.ox) > 20
     assert bar.done == path.stat().st_size // 1024
+
+
+INVALID = Path(__file__).resolve().parent / "data" / "invalid" / "Claim-source.ttl"
+
+
+def test_a_store_of_data_that_fails_validation_is_refused(tmp_path, run_cli):
+    target = tmp_path / "graph"
+    refused = run_cli("load", INVALID, "--store", target)
+    assert refused.exit_code == 1
+    lines = refused.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: the data does not conform to the shapes")
+    assert "Claim-source.ttl:" in lines[0] and "hgsh:Claim-source" in lines[0] and "--no-validate" in lines[0]
+    assert "nothing was written" in lines[0] and refused.stdout == ""
+    assert list(tmp_path.iterdir()) == []  # no store, no staging folder
+
+
+def test_no_validate_saves_a_store_of_data_that_fails_validation(tmp_path, run_cli):
+    target = tmp_path / "graph"
+    saved = run_cli("load", INVALID, "--store", target, "--no-validate")
+    assert saved.exit_code == 0, saved.output
+    store = open_store(target)
+    graphs = set(store.graph_names())
+    assert graph_iri(INVALID) in graphs

@@ -17,9 +17,10 @@ import subprocess
 import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 import pytest
+import pyoxigraph as ox
 import rdflib
 from markupsafe import escape
 from rdflib.compare import isomorphic
@@ -92,18 +93,17 @@ def parsed_graphs(dataset: rdflib.Dataset) -> dict[str, rdflib.Graph]:
     return found
 
 
-def file_loader(url, options=None):
-    """A pyld document loader that reads file: URLs (the release's own context)."""
-    path = Path(unquote(urlsplit(url).path))
-    return {"contentType": "application/ld+json", "contextUrl": None, "documentUrl": url,
-            "document": json.loads(path.read_text(encoding="utf-8"))}
+def no_network(url, options=None):
+    """A pyld document loader that loads nothing: every JSON-LD file of a release carries its
+    context inline, so reading one never needs the network."""
+    raise AssertionError(f"pyld was asked to load {url}")
 
 
 def pyld_quads(path: Path) -> rdflib.Dataset:
     from pyld import jsonld
 
     document = json.loads(path.read_text(encoding="utf-8"))
-    expanded = jsonld.expand(document, {"base": path.as_uri(), "documentLoader": file_loader})
+    expanded = jsonld.expand(document, {"base": path.as_uri(), "documentLoader": no_network})
     nquads = jsonld.to_rdf(expanded, {"format": "application/n-quads"})
     return rdflib.Dataset().parse(data=nquads, format="nquads")
 
@@ -137,6 +137,35 @@ def test_jsonld_dump_expands_with_pyld_to_the_same_graph(out, reference):
     assert set(parsed) == set(expected)
     for graph, triples in expected.items():
         assert isomorphic(parsed[graph], triples), graph
+
+
+def test_every_json_ld_file_reads_with_no_network_in_pyld_and_pyoxigraph(out):
+    """Each JSON-LD file carries its context inline (a description only the definitions it uses):
+    pyld, with a loader that loads nothing, and pyoxigraph, which loads no remote context, read
+    every one to the triples of its N-Triples twin (the dump: the N-Quads dump)."""
+    files = sorted(out.rglob("*.jsonld"))
+    assert len(files) > 800
+    for path in files:
+        if path.name == "context.jsonld":
+            continue
+        if path.name == "heritage-graph.jsonld":
+            twin, fmt = path.with_suffix(".nq"), ox.RdfFormat.N_QUADS
+        elif path.name == "void.jsonld":
+            twin, fmt = path.with_suffix(".ttl"), ox.RdfFormat.TURTLE
+        else:
+            twin, fmt = path.with_suffix(".nt"), ox.RdfFormat.N_TRIPLES
+        base = path.as_uri()
+        expected = to_rdflib(ox.parse(path=twin, format=fmt, base_iri=base))
+        by_oxigraph = to_rdflib(ox.parse(path=path, format=ox.RdfFormat.JSON_LD, base_iri=base))
+        assert isomorphic(by_oxigraph, expected), path.relative_to(out)
+        if path.parent.name in ("camp", "site") or path.parent == out or path.parent.name == "dumps":
+            by_pyld = rdflib.Graph()
+            for graph in pyld_quads(path).graphs():
+                by_pyld += graph
+            assert isomorphic(by_pyld, expected), path.relative_to(out)
+    context = json.loads((out / "doc" / "camp" / "karlag.jsonld").read_text(encoding="utf-8"))["@context"]
+    assert context["camp"] == DEFAULT_BASE + "id/camp/" and "CampSystem" in context and "about" in context
+    assert "Memorial" not in context and "lat" not in context  # only what the description uses
 
 
 def test_context_maps_the_ontology_terms_and_prefixes(out):
@@ -289,7 +318,7 @@ def test_a_resource_description_reads_back_in_every_format(out):
 def test_a_resource_description_holds_its_claims_and_the_links_into_it(out, bundled_dataset):
     """karlag.ttl of a release holds Karlag's own statements, the claims about it with theirs and
     every statement linking into it: as many as SPARQL counts on the graph, and what the server gives."""
-    import pyoxigraph as ox
+
 
     from heritage_graph.rdf.describe import describe_iri
 
@@ -449,7 +478,7 @@ def test_server_configuration_answers_303_to_the_documents(out):
 def test_json_ld_written_as_text_is_what_json_dumps_writes(bundled_dataset):
     """The dumps and the descriptions write their JSON-LD as text directly (a register's release is
     mostly JSON-LD and HTML); it is the text json.dumps(indent=1) gives for the same node objects."""
-    import pyoxigraph as ox
+
 
     data = web.SiteData(bundled_dataset.store, base=DEFAULT_BASE).preload()
     prefixes = publish_release.release_prefixes(bundled_dataset.store, DEFAULT_BASE)
@@ -696,7 +725,7 @@ def described_graph(store, iri: str) -> rdflib.Graph:
     """What a resource's documents must hold, read from the store: its statements over every graph
     and those of the blank nodes it leads to, the claims about it with theirs, and the statements
     linking into it."""
-    import pyoxigraph as ox
+
 
     resource = ox.NamedNode(iri)
     about = ox.NamedNode(DEFAULT_BASE + "ontology#about")

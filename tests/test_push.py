@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -18,6 +19,7 @@ from heritage_graph import push as p
 from heritage_graph.queries import catalogue as q
 from heritage_graph.queries import run as qrun
 from heritage_graph.errors import ConfigError, EndpointError
+from heritage_graph.rdf.load import graph_iri
 from heritage_graph.rdf.store import EndpointStore
 
 from .servers import QuietHandler, free_port, http_server, oxigraph_server
@@ -175,6 +177,34 @@ def test_leftover_staging_graphs_are_dropped(oxigraph_store, bundled_dataset):
     put_graph(oxigraph_store, p.STAGING + "deadbeef:0", b"<http://e/a> <http://e/b> <http://e/c> .\n")
     p.push(oxigraph_store, dataset=bundled_dataset)
     assert not [g for g in snapshot(EndpointStore(oxigraph_store + "/query"))[0] if g.startswith(p.STAGING)]
+
+
+# Validation: data that fails it is not pushed ---------------------------------------------------
+
+INVALID = Path(__file__).resolve().parent / "data" / "invalid" / "Claim-source.ttl"
+
+
+def test_push_refuses_data_that_fails_validation_and_sends_nothing(run_cli):
+    with oxigraph_server() as base:
+        remote = EndpointStore(base + "/query")
+        assert run_cli("push", "--endpoint", base).exit_code == 0  # a release of valid data there first
+        before = snapshot(remote)
+        refused = run_cli("push", "--endpoint", base, "--data", INVALID)
+        assert refused.exit_code == 1
+        lines = refused.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("error: the data does not conform to the shapes")
+        assert "Claim-source.ttl:" in lines[0] and "hgsh:Claim-source" in lines[0]
+        assert "nothing was pushed" in lines[0] and "--no-validate" in lines[0]
+        assert "Traceback" not in refused.output and refused.stdout == ""
+        assert snapshot(remote) == before
+
+
+def test_push_with_no_validate_sends_data_that_fails_validation(run_cli):
+    with oxigraph_server() as base:
+        pushed = run_cli("push", "--endpoint", base, "--data", INVALID, "--no-validate")
+        assert pushed.exit_code == 0, pushed.output
+        sizes = snapshot(EndpointStore(base + "/query"))[0]
+        assert sizes.get(graph_iri(INVALID), 0) > 0
 
 
 # Failures: one line ---------------------------------------------------------------------------

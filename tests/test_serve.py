@@ -44,7 +44,7 @@ CAMP_NEEDS = """@prefix hg: <https://w3id.org/heritage-graph/ontology#> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 {camp} hg:location place:somewhere ; hg:source source:a-source .
 place:somewhere a hg:Country ; rdfs:label "Somewhere"@en ; hg:source source:a-source .
-source:a-source a hg:SourceDocument ; rdfs:label "A source"@en ;
+source:a-source a hg:SourceDocument ; rdfs:label "A source"@en ; <http://purl.org/dc/terms/title> "T"@en ; <http://purl.org/dc/terms/publisher> "heritage-graph tests" ; <http://purl.org/dc/terms/language> "en" ; hg:undated true ;
   <http://purl.org/dc/terms/bibliographicCitation> "A source, page 1."@en .
 """
 

@@ -22,6 +22,7 @@ import pytest
 import rdflib
 
 from heritage_graph.rdf.vocab import DEFAULT_BASE
+from heritage_graph.web import CONTENT_SECURITY_POLICY
 
 from .servers import free_port, stop
 from .test_publish import bundled_release
@@ -225,3 +226,10 @@ def test_pages_and_dumps_have_their_media_types(host):
     assert re.search(r"utf-8", dump.headers["content-type"], re.IGNORECASE)
     assert httpx.get(host + "/charts/prisoner-shares.svg").headers["content-type"].startswith("image/svg+xml")
     assert httpx.get(host + "/dumps/heritage-graph.ttl").headers.get("access-control-allow-origin") == "*"
+
+
+@pytest.mark.parametrize("path", ["/", "/ontology/index.html", "/doc/camp/karlag.html", "/dumps/heritage-graph.ttl"])
+def test_every_answer_carries_the_content_security_policy(host, path):
+    answer = httpx.get(host + path)
+    assert answer.status_code == 200
+    assert answer.headers.get("content-security-policy") == CONTENT_SECURITY_POLICY

@@ -389,7 +389,7 @@ HG = """@prefix hg: <https://w3id.org/heritage-graph/ontology#> .
 @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
 @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
 
-hgid:source\\/t a hg:SourceDocument ; rdfs:label "T"@en ; hg:localCopy "sources/t.txt" .
+hgid:source\\/t a hg:SourceDocument ; rdfs:label "T"@en ; <http://purl.org/dc/terms/title> "T"@en ; <http://purl.org/dc/terms/publisher> "heritage-graph tests" ; <http://purl.org/dc/terms/language> "en" ; hg:undated true ; hg:localCopy "sources/t.txt" .
 hgid:place\\/v a hg:Village ; rdfs:label "V"@en ; hg:source hgid:source\\/t .
 hgid:camp\\/t a hg:CampSystem ; rdfs:label "T camp"@en ; hg:location hgid:place\\/v ; hg:source hgid:source\\/t .
 hgid:group\\/g a hg:PeopleGroup ; rdfs:label "G"@en ; hg:source hgid:source\\/t .

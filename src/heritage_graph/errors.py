@@ -8,6 +8,7 @@ line can turn it into one clear line and an exit status, with no traceback::
      │    └── RdfSyntaxError   an RDF file that does not parse (carries file, line and column)
      ├── ConfigError           a setting or option that cannot be used
      ├── QueryError            a stored or ad-hoc query that cannot be read or run
+     ├── NotConformingError    data that fails validation, refused by a command that would send or save it
      └── EndpointError         a remote SPARQL endpoint that is down, slow, or answers wrongly
 
 Library errors (pyoxigraph, rdflib, pyshacl, SPARQLWrapper, HTTP) are wrapped with
@@ -51,6 +52,12 @@ class ConfigError(HeritageGraphError):
 
 class QueryError(HeritageGraphError):
     """A stored or ad-hoc SPARQL query that cannot be read, bound or run."""
+
+
+class NotConformingError(HeritageGraphError):
+    """Data that does not conform to the shapes, refused before anything is pushed or written (exit status 1)."""
+
+    exit_code = 1
 
 
 class EndpointError(HeritageGraphError):

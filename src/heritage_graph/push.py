@@ -26,7 +26,7 @@ import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import Callable, Iterable, Mapping
 
 import httpx
 import pyoxigraph as ox
@@ -34,7 +34,7 @@ import pyoxigraph as ox
 from . import __version__
 from .errors import ConfigError, EndpointError, HeritageGraphError
 from .queries import run as qrun
-from .rdf.load import load
+from .rdf.load import Dataset, load
 from .rdf.store import EndpointStore, parse_json_results
 from .rdf.vocab import GRAPH
 from .util.progress import progress
@@ -158,7 +158,8 @@ def release_graphs(dataset, graph: str | None = None) -> dict[str, list[ox.Tripl
 def push(endpoint: str, *, graph: str | None = None, user: str | None = None, password: str | None = None,
          auth: str = "basic", data_paths: Iterable[Path | str] | None = None, store_kind: str = "oxigraph",
          timeout: float = 120, base: str | None = None, update_endpoint: str | None = None,
-         query_endpoint: str | None = None, check_query: str | None = None, dataset=None) -> PushResult:
+         query_endpoint: str | None = None, check_query: str | None = None, dataset=None,
+         check: Callable[[Dataset], object] | None = None) -> PushResult:
     """Upload the release to the store at ``endpoint``, replacing the previous release there.
 
     ``data_paths`` (default: the bundled data, always with the ontology) are loaded as
@@ -166,6 +167,8 @@ def push(endpoint: str, *, graph: str | None = None, user: str | None = None, pa
     into that one named graph. ``user``/``password`` authenticate with HTTP ``auth`` (``basic`` or
     ``digest``; Virtuoso needs digest). ``timeout`` bounds each HTTP request (seconds).
     ``check_query`` names the stored query compared after the push (default: :data:`CHECK_QUERY`).
+    ``check(dataset)`` is called on the loaded data before the store is contacted, and may refuse
+    it by raising (the command passes :func:`heritage_graph.validate.run.require_valid`).
 
     :raises EndpointError: the store is unreachable, refuses, fails or answers garbage; the counts or
         the check query disagree. Before the switch nothing is left behind.
@@ -182,6 +185,8 @@ def push(endpoint: str, *, graph: str | None = None, user: str | None = None, pa
     started = time.monotonic()
     if dataset is None:
         dataset = load(data_paths, base=base)
+    if check is not None:
+        check(dataset)
     release = release_graphs(dataset, graph)
     counts = {name: len(triples) for name, triples in release.items()}
     timings["load"] = time.monotonic() - started

@@ -705,7 +705,7 @@ camp:evil a hg:Camp ; rdfs:label "<script>alert(1)</script>"@en ;
   rdfs:comment "</textarea><script>alert(9)</script><img src=x onerror=alert(10)>"@en ;
   hg:headquarters camp:evil ; hg:location place:evil-land ; hg:source source:evil .
 place:evil-land a hg:Country ; rdfs:label "Evil land"@en ; hg:source source:evil .
-source:evil a hg:SourceDocument ; rdfs:label "An evil source"@en ;
+source:evil a hg:SourceDocument ; rdfs:label "An evil source"@en ; <http://purl.org/dc/terms/title> "T"@en ; <http://purl.org/dc/terms/publisher> "heritage-graph tests" ; <http://purl.org/dc/terms/language> "en" ; hg:undated true ;
   <http://purl.org/dc/terms/bibliographicCitation> "An evil source, page 1."@en .
 <javascript:alert(11)> rdfs:label "<b>a javascript: subject</b>" ; owl:sameAs camp:evil .
 hg:Camp skos:closeMatch <javascript:alert(12)> ; rdfs:subClassOf <javascript:alert(13)> .

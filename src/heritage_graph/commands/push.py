@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import functools
+
 import click
 
 from ..push import push as push_release
+from ..validate.run import require_valid
 
 
 @click.command("push")
@@ -29,9 +32,15 @@ from ..push import push as push_release
 @click.option("--check-query", metavar="NAME",
               help="The stored query run on the store afterwards and compared with the local rows "
                    "(default: prisoner-shares; burials on Virtuoso).")
+@click.option("--no-validate", "no_validate", is_flag=True,
+              help="Push the data even if it does not conform to the shapes (default: refuse it, exit status 1).")
 def push(endpoint, store_kind, graph, user, password, auth, data, timeout, update_endpoint, query_endpoint,
-         check_query):
+         check_query, no_validate):
     """Upload the release into a SPARQL store, replacing the previous release there.
+
+    The data is validated first, as ``build`` validates it: data that does not conform is refused
+    with one line naming the first violation (exit status 1), and nothing is sent to the store,
+    unless ``--no-validate`` is given.
 
     Every graph is uploaded under a staging name (Graph Store Protocol PUT), its triples counted,
     and then all are switched in with one SPARQL Update request (MOVE GRAPH), graphs of the
@@ -51,7 +60,8 @@ def push(endpoint, store_kind, graph, user, password, auth, data, timeout, updat
     """
     result = push_release(endpoint, graph=graph, user=user, password=password, auth=auth, data_paths=list(data) or None,
                       store_kind=store_kind, timeout=timeout, update_endpoint=update_endpoint,
-                      query_endpoint=query_endpoint, check_query=check_query)
+                      query_endpoint=query_endpoint, check_query=check_query,
+                      check=None if no_validate else functools.partial(require_valid, nothing="nothing was pushed"))
     click.echo(result.summary())
 
 

@@ -102,6 +102,10 @@ class RecordWriter:
                 "tests and benchmarks. Its names, years and records are made up and refer to no real "
                 "person; some records are broken on purpose to test validation.", "en")),
             (s.name("dcterms", "identifier"), s.text(command_line(persons, seed, invalid_rate))),
+            (s.name("dcterms", "publisher"), s.text("heritage-graph")),
+            (s.name("dcterms", "language"), s.text("en")),
+            # made anew on each run and the same for a seed: it has no date of its own
+            (s.name("hg", "undated"), f'"true"^^<{XSD}boolean>'),
         ]
         self.triples += len(pairs)
         return s.block(self.source_iri, pairs)

@@ -130,7 +130,7 @@ def write_dumps(ctx: Release) -> None:
         _write_lines(lines, out, b"" if isinstance(graph, ox.DefaultGraph) else str(graph).encode("utf-8") + b" .")
     made[".nq"] = out.close()
     out = Dump(ctx, ".jsonld")
-    ctx.context.write_dataset(graphs, "../context.jsonld", out.write)
+    ctx.context.write_dataset(graphs, out.write)
     made[".jsonld"] = out.close()
     ctx.progress("dumps", 2, total)
     lines = [line for _graph, graph_lines in graphs for line in graph_lines]

@@ -1,11 +1,13 @@
 """The rules a static host needs to serve a release: ``.htaccess`` (Apache) and ``nginx.conf``.
 
-They answer ``/id/…`` with 303 See Other to the document in the negotiated format, and give
-each file its media type: both read :mod:`heritage_graph.publish.layout`.
+They answer ``/id/…`` with 303 See Other to the document in the negotiated format, give each
+file its media type, and send the site's Content Security Policy
+(:data:`~heritage_graph.web.CONTENT_SECURITY_POLICY`) with every answer, as the pages also carry it.
 """
 
 from __future__ import annotations
 
+from ..web import CONTENT_SECURITY_POLICY
 from .release import Release
 
 
@@ -71,6 +73,7 @@ RewriteRule ^id/([a-z][a-z0-9-]*)/([A-Za-z0-9][A-Za-z0-9._~-]*)$ doc/$1/$2.html 
     Header always append Vary Accept
   </If>
   Header set Access-Control-Allow-Origin "*"
+  Header always set Content-Security-Policy "@CSP@"
 </IfModule>
 """
 
@@ -109,6 +112,7 @@ map $http_accept $heritage_graph_suffix {
 # }
 # location / {
 #     add_header Access-Control-Allow-Origin "*";
+#     add_header Content-Security-Policy "@CSP@" always;
 #     types {
 #         text/html html; text/css css; image/svg+xml svg; text/csv csv;
 #         application/json json; application/gzip gz;
@@ -123,5 +127,5 @@ map $http_accept $heritage_graph_suffix {
 
 
 def write_hosting(ctx: Release) -> None:
-    ctx.write(".htaccess", HTACCESS)
-    ctx.write("nginx.conf", NGINX)
+    ctx.write(".htaccess", HTACCESS.replace("@CSP@", CONTENT_SECURITY_POLICY))
+    ctx.write("nginx.conf", NGINX.replace("@CSP@", CONTENT_SECURITY_POLICY))

@@ -1,13 +1,21 @@
-"""The ontology in a release: its documentation by pyLODE, the compact reference, and its Turtle files."""
+"""The ontology in a release: its documentation by pyLODE, the compact reference, and its Turtle files.
+
+pyLODE's page is not written as pyLODE writes it: its body is parsed and cleaned
+(:func:`heritage_graph.web.clean_fragment`), since pyLODE passes HTML in the ontology's
+descriptions through, and its head is the project's own (the Content Security Policy, pyLODE's
+style sheet; not pyLODE's JSON-LD block, whose text pyLODE does not escape).
+"""
 
 from __future__ import annotations
 
 import importlib
+import importlib.resources
 import logging
 import sys
 import types
 from importlib.metadata import version
 
+import markupsafe
 import pyoxigraph as ox
 
 from ..rdf.load import graph_iri
@@ -65,14 +73,16 @@ def write_ontology(ctx: Release) -> None:
             ctx.write(f"ontology/{path.name}", ox.serialize([q.triple for q in quads], format=ox.RdfFormat.TURTLE,
                                                             prefixes=ctx.prefixes))
     ctx.write("ontology/reference.html", web.render_ontology_reference(ctx.store, root="../", data=ctx.data))
-    html = None
+    page = None
     try:
         pylode = _import_pylode()
         root = logging.getLogger()
         level = root.level
         root.setLevel(logging.WARNING)
         try:
-            html = pylode.OntPub(_ontology_graph(ctx)).make_html()
+            ontpub = pylode.OntPub(_ontology_graph(ctx))
+            ontpub.make_html()
+            page = pylode_page(ontpub.doc.body.render(), _pylode_css())
         finally:
             root.setLevel(level)
     except Exception as exc:  # noqa: BLE001 - pyLODE is a third-party renderer: any failure falls back
@@ -83,8 +93,29 @@ def write_ontology(ctx: Release) -> None:
         ctx.write("ontology/index.html", web.render_ontology_reference(ctx.store, root="../", data=ctx.data,
                                                                         notice=notice))
         return
-    back = ('<p style="margin:0.5em 1em"><a href="../index.html">Heritage graph</a> · '
-            '<a href="reference.html">compact reference with alignments</a></p>')
-    if "<body>" in html:
-        html = html.replace("<body>", "<body>" + back, 1)
-    ctx.write("ontology/index.html", html)
+    ctx.write("ontology/index.html", page)
+
+
+def _pylode_css() -> str:
+    return (importlib.resources.files("pylode") / "pylode.css").read_text(encoding="utf-8")
+
+
+def pylode_page(body: str, css: str, title: str = "Ontology") -> str:
+    """The ontology's documentation page around pyLODE's ``body``: that body cleaned, a link back
+    to the site, pyLODE's style sheet ``css``, the site's icon and its Content Security Policy.
+
+    >>> page = pylode_page('<body><p>Camp <img src=x onerror="alert(1)"></p></body>', "p {margin: 0}")
+    >>> "onerror" in page, "<p>Camp </p>" in page, 'http-equiv="Content-Security-Policy"' in page
+    (False, True, True)
+    """
+    policy = markupsafe.escape(web.CONTENT_SECURITY_POLICY)
+    return (
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        f"<meta http-equiv=\"Content-Security-Policy\" content=\"{policy}\">\n"
+        f"<title>{markupsafe.escape(title)} · Heritage graph</title>\n"
+        '<link rel="icon" href="../assets/favicon.svg" type="image/svg+xml">\n'
+        f"<style>\n{css}\n</style>\n</head>\n<body>\n"
+        '<p style="margin:0.5em 1em"><a href="../index.html">Heritage graph</a> · '
+        '<a href="reference.html">compact reference with alignments</a></p>\n'
+        f"{web.clean_fragment(body)}\n</body>\n</html>\n"
+    )

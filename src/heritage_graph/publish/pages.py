@@ -24,7 +24,6 @@ import pyoxigraph as ox
 from ..rdf.describe import describe, description_triples
 from ..rdf.vocab import RDF, XSD
 from .. import web
-from .layout import CONTEXT
 from .release import PublishError, Release, write_fd
 
 
@@ -81,7 +80,7 @@ def write_resource(ctx: Release, node, finder: PrefixFinder) -> bool:
     ctx.write(stem + ".ttl", ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes))
     ctx.write(stem + ".nt", ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES))
     ctx.write(stem + ".rdf", ox.serialize(triples, format=ox.RdfFormat.RDF_XML, prefixes=prefixes))
-    ctx.write(stem + ".jsonld", ctx.context.description_text(groups, "../../" + CONTEXT))
+    ctx.write(stem + ".jsonld", ctx.context.description_text(groups))
     return True
 
 

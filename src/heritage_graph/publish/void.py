@@ -15,7 +15,7 @@ from ..rdf.jsonld import json_bytes
 from ..rdf.turtle import serialize_turtle
 from ..rdf.vocab import DCTERMS, GEO, OWL, RDF, RDFS, SKOS, XSD
 from .. import web
-from .layout import CONTEXT, DATASET, VOID_FILES
+from .layout import DATASET, VOID_FILES
 from .release import (DCAT, DESCRIPTION, FOAF, FORMATS_NS, GEONAMES, LICENSE, PUBLISHER, SPDX, TITLE, VOID, WIKIDATA,
                       Release)
 
@@ -187,4 +187,4 @@ def write_void(ctx: Release) -> None:
     header = f"The heritage graph release {ctx.version} of {ctx.date}, described with VoID and DCAT."
     ctx.write(VOID_FILES[".ttl"], serialize_turtle(triples, header=[header], prefixes=ctx.prefixes, standard=False,
                                                    ordered=True, first=[_n(ctx.base + DATASET)]))
-    ctx.write(VOID_FILES[".jsonld"], json_bytes(ctx.context.graph_document(triples, CONTEXT)))
+    ctx.write(VOID_FILES[".jsonld"], json_bytes(ctx.context.graph_document(triples)))

@@ -10,7 +10,7 @@ endpoint, a saved store, or the data files loaded now.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from ..rdf import load as loader
 from ..rdf.load import Dataset
@@ -22,15 +22,17 @@ def _build_listings(store: OxigraphStore, staging: Path) -> None:
     listing.build(store, staging / listing.FOLDER)
 
 
-def save_store(paths: Iterable[Path | str] | None, target: Path | str, *, base: str | None = None) -> Dataset:
+def save_store(paths: Iterable[Path | str] | None, target: Path | str, *, base: str | None = None,
+               check: Callable[[Dataset], object] | None = None) -> Dataset:
     """Load files into a new on-disk Oxigraph store at ``target``, replacing any store there whole,
-    with the listings of the paginated stored queries inside it.
+    with the listings of the paginated stored queries inside it; ``check(dataset)`` may refuse the
+    data in memory by raising, before anything is written.
 
     The listings are worked out on the data in memory, before the store is written, and stamped
     with the store's files once it is closed (:func:`heritage_graph.rdf.load.save_store`).
     """
     return loader.save_store(paths, target, base=base, before_write=_build_listings,
-                             after_write=listing.stamp_store)
+                             after_write=listing.stamp_store, check=check)
 
 
 def open_store(path: Path | str) -> OxigraphStore:

@@ -67,18 +67,57 @@ class JsonLdContext:
 
     def document(self) -> dict:
         """The context file, ``context.jsonld``."""
-        context: dict = {}
-        for prefix, namespace in sorted(self.prefixes.items()):
-            context[prefix] = namespace
+        return {"@context": self.definitions()}
+
+    def definitions(self, prefixes: Iterable[str] | None = None, terms: Iterable[str] | None = None) -> dict:
+        """The context's definitions: every prefix and term, or only the ``prefixes`` and the
+        ``terms`` (IRIs: terms of the context, object properties without one) named."""
+        prefixes = sorted(self.prefixes) if prefixes is None else sorted(set(prefixes))
+        wanted = None if terms is None else set(terms)
+        context: dict = {prefix: self.prefixes[prefix] for prefix in prefixes}
         for iri, name in sorted(self.terms.items(), key=lambda item: item[1]):
+            if wanted is not None and iri not in wanted:
+                continue
             if iri in self.object_properties:
                 context[name] = {"@id": self.compact(iri), "@type": "@id"}
             else:
                 context[name] = self.compact(iri)
         for iri in sorted(self.object_properties):
-            if iri not in self.terms:
+            if iri not in self.terms and (wanted is None or iri in wanted):
                 context[self.compact(iri)] = {"@type": "@id"}
-        return {"@context": context}
+        return context
+
+    def used(self, described: dict) -> dict:
+        """The definitions a description (``{subject: [(p, o), ...]}``) needs, and no others: a
+        document that carries them inline is read with no network (pyld, pyoxigraph)."""
+        terms: set[str] = set()
+        names: set[str] = set()
+        rdf_type = RDF + "type"
+
+        def note(iri: str) -> None:
+            names.add(self.compact(iri))
+
+        for subject, pairs in described.items():
+            if type(subject) is ox.NamedNode:
+                note(subject.value)
+            for p, o in pairs:
+                predicate = p.value
+                if predicate in self.terms or predicate in self.object_properties:
+                    terms.add(predicate)
+                if predicate not in self.terms:
+                    note(predicate)
+                kind = type(o)
+                if kind is ox.NamedNode:
+                    if predicate == rdf_type and o.value in self.terms:
+                        terms.add(o.value)
+                    else:
+                        note(o.value)
+                elif kind is ox.Literal and not o.language and o.datatype.value != XSD + "string":
+                    note(o.datatype.value)
+        for iri in terms:
+            note(iri)  # a term's definition names its IRI by a prefix
+        prefixes = {name.split(":", 1)[0] for name in names if ":" in name} & set(self.prefixes)
+        return self.definitions(prefixes, terms)
 
     def compact(self, iri: str) -> str:
         """``camp:karlag`` for an IRI under a prefix, else the IRI itself."""
@@ -147,20 +186,20 @@ class JsonLdContext:
             node[key] = values[0] if len(values) == 1 else values
         return node
 
-    def node_text(self, subject, pairs: Iterable, level: int = 0, context_ref: str | None = None) -> str:
+    def node_text(self, subject, pairs: Iterable, level: int = 0, context=None) -> str:
         """The text of :meth:`node` as :func:`json_text` writes it ``level`` deep (with an
-        ``@context`` member first if given), written directly."""
-        return self.node_text_nt(str(subject), [(str(p), str(o)) for p, o in pairs], level, context_ref)
+        ``@context`` member first if given: a reference or the definitions), written directly."""
+        return self.node_text_nt(str(subject), [(str(p), str(o)) for p, o in pairs], level, context)
 
-    def node_text_nt(self, subject: str, pairs: list, level: int = 0, context_ref: str | None = None) -> str:
+    def node_text_nt(self, subject: str, pairs: list, level: int = 0, context=None) -> str:
         """:meth:`node_text` for terms in their N-Triples form (``<iri>``, ``_:b``, ``"text"@en``),
         as a dump's lines give them: the JSON-LD dump has a node per subject and graph."""
         encode, rdf_type, object_properties = encode_string, RDF + "type", self.object_properties
         pad = "\n" + " " * (level + 1)
         deeper = pad + " "
         parts = ["{"]
-        if context_ref is not None:
-            parts.append(f'{pad}"@context": {encode(context_ref)},')
+        if context is not None:
+            parts.append(f'{pad}"@context": {json_text(context, level=level + 1)},')
         parts.append(f'{pad}"@id": {encode(self.compact(subject[1:-1]) if subject[0] == "<" else subject)}')
         types: list[str] = []
         properties: dict[str, list] = {}
@@ -209,33 +248,46 @@ class JsonLdContext:
         parts.append("\n" + " " * level + "}")
         return "".join(parts)
 
-    def description_text(self, described: dict, context_ref: str) -> str:
+    def description_text(self, described: dict, context=None) -> str:
         """A resource's description (statements grouped by subject, ``{subject: [(p, o), ...]}``)
         as a JSON-LD document: the text :func:`json_bytes` writes for :meth:`graph_document` of the
-        same statements."""
+        same statements. Its context is ``context`` (a reference or definitions), by default the
+        definitions it uses (:meth:`used`), inline."""
+        if context is None:
+            context = self.used(described)
         subjects = sorted(described, key=lambda s: (isinstance(s, ox.BlankNode), s.value))
         if len(subjects) == 1:
-            return self.node_text(subjects[0], described[subjects[0]], 0, context_ref) + "\n"
+            return self.node_text(subjects[0], described[subjects[0]], 0, context) + "\n"
         if not subjects:
-            return json_text({"@context": context_ref, "@graph": []}) + "\n"
+            return json_text({"@context": context, "@graph": []}) + "\n"
         nodes = ",".join(["\n  " + self.node_text(s, described[s], 2) for s in subjects])
-        return f'{{\n "@context": {encode_string(context_ref)},\n "@graph": [{nodes}\n ]\n}}\n'
+        return f'{{\n "@context": {json_text(context, level=1)},\n "@graph": [{nodes}\n ]\n}}\n'
 
-    def graph_document(self, triples: Iterable, context_ref: str) -> dict:
+    def graph_document(self, triples: Iterable, context=None) -> dict:
+        """The JSON-LD document of ``triples``; its context ``context`` (a reference or
+        definitions), by default the definitions it uses, inline."""
+        triples = list(triples)
+        if context is None:
+            described: dict = {}
+            for t in triples:
+                described.setdefault(t.subject, []).append((t.predicate, t.object))
+            context = self.used(described)
         nodes = self.nodes(triples)
         if len(nodes) == 1:
-            return {"@context": context_ref, **nodes[0]}
-        return {"@context": context_ref, "@graph": nodes}
+            return {"@context": context, **nodes[0]}
+        return {"@context": context, "@graph": nodes}
 
-    def write_dataset(self, graphs: Iterable, context_ref: str, write: Callable[[bytes], object]) -> None:
+    def write_dataset(self, graphs: Iterable, write: Callable[[bytes], object], context=None) -> None:
         """A JSON-LD document with one named graph per graph, written in pieces.
 
         ``graphs`` are (graph, lines): each graph (:class:`pyoxigraph.DefaultGraph` or a named
         node) with its statements as sorted N-Triples lines (bytes), as :func:`graph_lines`
         gives them. The default graph's nodes stand at the top, each named graph is a node with
         its ``@graph``. The text is that of ``json.dumps(document, ensure_ascii=False, indent=1)``.
+        Its context is ``context`` (a reference or definitions), by default every definition, inline.
         """
-        chunks = ['{\n "@context": ', encode_string(context_ref), ',\n "@graph": [']
+        context = self.definitions() if context is None else context
+        chunks = ['{\n "@context": ', json_text(context, level=1), ',\n "@graph": [']
         top = 0  # items of the top @graph
         for graph, lines in graphs:
             if not lines:

@@ -401,6 +401,7 @@ def save_store(
     base: str | None = None,
     before_write: Callable[[OxigraphStore, Path], None] | None = None,
     after_write: Callable[[Path], None] | None = None,
+    check: Callable[[Dataset], object] | None = None,
 ) -> Dataset:
     """Load files into a new on-disk Oxigraph store at ``target``, replacing any store there whole.
 
@@ -410,7 +411,9 @@ def save_store(
     the caller: ``before_write(store, staging)`` is called with the store in memory (which
     answers queries several times faster than one on disk) and the staging folder,
     ``after_write(staging)`` once the store there is written and closed
-    (:func:`heritage_graph.queries.saved.save_store` adds the listings so).
+    (:func:`heritage_graph.queries.saved.save_store` adds the listings so). ``check(dataset)`` is
+    called on the data in memory before anything is written, and may refuse it by raising (``load
+    --store`` passes :func:`heritage_graph.validate.run.require_valid`).
     """
     target = Path(target)
     recover_folder(target, marker="CURRENT")
@@ -421,6 +424,8 @@ def save_store(
     store = None
     try:
         memory = load(paths, base=base)
+        if check is not None:
+            check(memory)
         # the files as loaded, without the store in memory, so that it goes once copied
         files = [(f.path, f.graph, f._triples) for f in memory.files]
         if before_write is not None:

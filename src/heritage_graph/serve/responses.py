@@ -1,6 +1,6 @@
 """The server's answers that are not data: errors as one clear line (text or JSON by ``Accept``),
-406 with what is offered, and the outer layer every request passes (CORS, ``nosniff``, and the
-limits on URL and header sizes, turned away before any route runs).
+406 with what is offered, and the outer layer every request passes (CORS, ``nosniff``, the
+Content Security Policy of the pages, and the limits on URL and header sizes, turned away before any route runs).
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from urllib.parse import quote
 
 from starlette.responses import Response
 
+from ..web import CONTENT_SECURITY_POLICY
 from . import negotiation as neg
 
 log = logging.getLogger("heritage_graph.serve")
@@ -30,7 +31,8 @@ class CORS:
     The data is public and read-only, so any web page may query it (see enable-cors.org). It also
     turns away, before any route runs, a URL longer than :data:`MAX_URL_BYTES` (414) and request
     headers larger than :data:`MAX_HEADER_BYTES` (431), and marks every answer ``nosniff`` so that
-    no browser takes a plain-text error for a page.
+    no browser takes a plain-text error for a page, and with the site's Content Security Policy
+    (:data:`~heritage_graph.web.CONTENT_SECURITY_POLICY`: no script runs).
     """
 
     EXPOSE = "Content-Location, Location, Link, Vary, " + TRUNCATED_HEADER
@@ -68,6 +70,7 @@ class CORS:
                     (b"access-control-allow-origin", b"*"),
                     (b"access-control-expose-headers", self.EXPOSE.encode()),
                     (b"x-content-type-options", b"nosniff"),
+                    (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
                 ]
             await send(message)
 

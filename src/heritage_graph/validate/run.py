@@ -32,7 +32,7 @@ from collections.abc import Iterable
 from contextlib import contextmanager
 from pathlib import Path
 
-from ..errors import InputError
+from ..errors import InputError, NotConformingError
 from ..rdf.convert import to_rdflib
 from ..rdf.load import Dataset, expand, load, parse_file
 from ..util import resources
@@ -75,6 +75,27 @@ def validate(
     dataset = dataset if dataset is not None else load(paths, base=base)
     with _quiet_rdflib():
         return _validate(dataset, shapes, engine, WrittenData(dataset, base))
+
+
+def require_valid(dataset: Dataset, *, nothing: str, option: str = "--no-validate",
+                   base: str | None = None) -> Report:
+    """Validate ``dataset`` (as :func:`validate` does, with the fast engine) and refuse it if it does
+    not conform: the check ``push`` and ``load --store`` run before they send or save data (``build``
+    refuses with the whole report, :func:`validate`'s too). ``nothing`` says what the refusal left undone ("nothing was pushed"), and
+    ``option`` how to go on anyway.
+
+    :raises NotConformingError: one line: the number of violations, where the first is and the rule
+        it breaks.
+    """
+    report = validate(dataset=dataset, base=base)
+    if not report.conforms:
+        violations = report.violations
+        first = violations[0]
+        raise NotConformingError(
+            f"the data does not conform to the shapes ({len(violations)} violation"
+            f"{'' if len(violations) == 1 else 's'}; the first: {first.where}, {first.focus}, {first.shape}); "
+            f"{nothing}. Run `heritage-graph validate` for the report, or give {option} to go on anyway")
+    return report
 
 
 @contextmanager

@@ -13,6 +13,7 @@ render the same pages with the functions named here. The package's modules, one 
 ``queries``        the pages of the stored queries and their result tables
 ``render``         the pages of resources, classes, the home page and the ontology reference
 ``templating``     the Jinja environment: the templates of ``templates/``, compiled once
+``sanitise``       markup the site did not write (pyLODE's page), parsed and cleaned
 =================  ==========================================================================
 
 >>> doc_path("https://w3id.org/heritage-graph/id/camp/karlag", base="https://w3id.org/heritage-graph/")
@@ -25,11 +26,12 @@ from .paths import class_path, doc_path, iri_for_class_page, iri_for_doc, split_
 from .queries import (NUMERIC_DATATYPES, RESULT_LIMIT, ResultShape, is_federated, query_result, render_queries,
                       render_query)
 from .render import render_class, render_classes, render_home, render_ontology_reference, render_resource, resource_html
-from .templating import ASSETS
+from .sanitise import clean_fragment
+from .templating import ASSETS, CONTENT_SECURITY_POLICY
 
 __all__ = [
-    "ASSETS", "LABEL", "NUMERIC_DATATYPES", "RESULT_LIMIT", "SAME_AS", "TYPE", "ResultShape", "SiteData",
-    "chart_svg", "class_path", "doc_path", "iri_for_class_page", "iri_for_doc", "is_federated",
+    "ASSETS", "CONTENT_SECURITY_POLICY", "LABEL", "NUMERIC_DATATYPES", "RESULT_LIMIT", "SAME_AS", "TYPE", "ResultShape", "SiteData",
+    "chart_svg", "class_path", "clean_fragment", "doc_path", "iri_for_class_page", "iri_for_doc", "is_federated",
     "ontology_graphs", "query_result", "render_class", "render_classes", "render_home",
     "render_ontology_reference", "render_queries", "render_query", "render_resource", "resource_html",
     "split_iri",

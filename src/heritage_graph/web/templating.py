@@ -26,6 +26,13 @@ from .formats import format_number, format_share
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
+#: The Content Security Policy of every page, as a ``<meta>`` of the page (``base.html``, the ontology
+#: documentation), as a header of ``serve`` and in a release's rules for Apache and nginx: no script
+#: runs, whatever a page holds (no inline script, no ``on…`` attribute, no script file); no plugin;
+#: no ``<base>``. Styles are not restricted: the pages use a style sheet and SVG presentation
+#: attributes, and pyLODE's page its own ``<style>``.
+CONTENT_SECURITY_POLICY = "script-src 'none'; object-src 'none'; base-uri 'none'"
+
 #: Static files every page refers to, by their path in the site (copied into a release as they are).
 ASSETS = {
     "assets/site.css": TEMPLATES / "site.css",
@@ -46,6 +53,7 @@ def environment() -> jinja2.Environment:
         auto_reload=False,
         cache_size=-1,
     )
+    env.globals["content_security_policy"] = CONTENT_SECURITY_POLICY
     env.filters["number"] = format_number
     env.filters["share"] = format_share
     for name in env.list_templates(extensions=("html", "svg")):

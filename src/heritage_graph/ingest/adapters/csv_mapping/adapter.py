@@ -18,7 +18,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from ....errors import InputError
-from ....rdf.vocab import DCTERMS, HG, PREFIXES
+from ....rdf.vocab import DCTERMS, HG, PREFIXES, XSD
 from ..base import COMMENT, LABEL, TITLE, TYPE, Adapter, QuadList, RdfResult, ReadResult, Record, Table, TableCount
 from .mapping import Mapping, PropertyMap
 from .values import convert, iri_of, text_of
@@ -204,7 +204,16 @@ class CsvMappingAdapter(Adapter):
                 add(source, ox.NamedNode(DCTERMS + "bibliographicCitation"), ox.Literal(d["citation"]))
             if "comment" in d:
                 add(source, COMMENT, ox.Literal(d["comment"], language="en"))
-            add(source, ox.NamedNode(HG + "source"), source)
+            for key, term in (("creator", "creator"), ("publisher", "publisher"), ("language", "language")):
+                if key in d:
+                    add(source, ox.NamedNode(DCTERMS + term), ox.Literal(d[key]))
+            for key, term in (("date", DCTERMS + "date"), ("accessed", HG + "accessed")):
+                if key in d:  # YYYY-MM-DD, checked with the mapping
+                    add(source, ox.NamedNode(term), convert(d[key], "date", None, {})[0])
+            if "url" in d:  # a web address, checked with the mapping
+                add(source, ox.NamedNode("http://xmlns.com/foaf/0.1/page"), ox.NamedNode(d["url"]))
+            if "undated" in d:
+                add(source, ox.NamedNode(HG + "undated"), ox.Literal("true", datatype=ox.NamedNode(XSD + "boolean")))
             if "local_copy" in d:
                 add(source, ox.NamedNode(HG + "localCopy"), ox.Literal(d["local_copy"]))
         first_maker: dict[str, int] = {}

@@ -195,7 +195,8 @@ class Mapping:
 
 
 _TOP_KEYS = {"source", "quote", "csv", "columns", "resources", "prefixes", "name"}
-_SOURCE_KEYS = {"iri", "label", "title", "local_copy", "citation", "comment"}
+_SOURCE_KEYS = {"iri", "label", "title", "local_copy", "citation", "comment", "creator", "publisher", "language",
+               "date", "accessed", "url", "undated"}
 _RESOURCE_KEYS = {"subject", "type", "properties", "quote", "unique"}
 _PROPERTY_KEYS = {"property", "column", "template", "constant", "datatype", "language", "required", "values", "when"}
 _COLUMN_KEYS = {"required", "datatype", "language"}
@@ -283,11 +284,23 @@ def mapping_from_dict(data: Any, path: Path | str = "<mapping>") -> Mapping:
         else:
             source_node = node
         for key in sorted(_SOURCE_KEYS - {"iri"}):
-            if key in source:
+            if key == "undated" and key in source:
+                if source[key] is not True:
+                    errors.append(f"{name}: source: undated: true (the source gives no date and no day of "
+                                  f"reading is known) or left out, not {source[key]!r}")
+                else:
+                    definition[key] = "true"
+            elif key in source:
                 if not isinstance(source[key], str) or not source[key].strip():
                     errors.append(f"{name}: source: {key}: a non-empty text, not {source[key]!r}")
                 else:
                     definition[key] = source[key].strip()
+        for key in ("date", "accessed"):
+            if key in definition and convert(definition[key], "date", None, {})[1]:
+                errors.append(f"{name}: source: {key}: {convert(definition[key], 'date', None, {})[1]}")
+        url = definition.get("url")
+        if url is not None and (not url.lower().startswith(("http://", "https://")) or iri_of(url, {}) is None):
+            errors.append(f"{name}: source: url: {definition['url']!r} is not a web address (http:// or https://)")
         if definition and "label" not in definition:
             errors.append(f"{name}: source: to define the source document here give its 'label' (English); "
                           "otherwise give only 'iri' of a source described in the data")

@@ -16,7 +16,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from ....rdf.vocab import DCTERMS
+from ....rdf.vocab import DCTERMS, XSD
 from ..base import (
     ALT_LABEL, COMMENT, CONCEPT, CONCEPT_SCHEME, DEFINITION, HAS_TOP_CONCEPT, IDENTIFIER, IMPORTED, IN_SCHEME,
     INTERPRETED, LABEL, LAT, LONG, PREF_LABEL, SEE_ALSO, SKIPPED, TITLE, TOP_CONCEPT_OF, TYPE, Problem, QuadList,
@@ -500,7 +500,10 @@ class RowMapper:
             "handbook of the corrective-labour camps of the USSR. Its claims quote a record of the "
             "register (table, row and values), since the register has no sentences.", "en"))
         add(SOURCE, SEE_ALSO, ox.NamedNode("https://github.com/urbica/gulag-api"))
-        add(SOURCE, hg("source"), SOURCE)
+        for language in ("ru", "en"):  # its texts are Russian, most with an English translation
+            add(SOURCE, ox.NamedNode(DCTERMS + "language"), text(language))
+        # the version taken: the seed files at the commit of that day (the export's README)
+        add(SOURCE, ox.NamedNode(DCTERMS + "date"), ox.Literal("2019-10-18", datatype=ox.NamedNode(XSD + "date")))
         add(SOURCE, hg("localCopy"), text("archives/gulag-map/"))
 
     def emit_camp(self, camp: Camp) -> None:
