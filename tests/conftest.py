@@ -30,6 +30,7 @@ GOLDEN = TESTS / "golden"
 #: The markers of whole test files, by path under tests/.
 TIERS: dict[str, tuple[str, ...]] = {
     "test_site_browser.py": ("browser", "slow"),
+    "test_dcat_ap.py": ("slow",),  # builds the bundled release when run alone (about 20 s), then pySHACL
     "test_static_host.py": ("hosts", "slow"),
     "test_push.py": ("server", "slow"),
     "hostile/test_server.py": ("server", "slow"),
@@ -44,6 +45,9 @@ SLOW_TESTS: dict[str, set[str]] = {
                         "test_jsonld_dump_expands_with_pyld_to_the_same_graph"},
     # builds the wheel and installs it, from PyPI, into a fresh virtual environment
     "test_packaging.py": {"test_the_wheel_runs_every_command_without_extras"},
+    # a store loaded and killed three times; 200,000 nested blank nodes loaded three times
+    "hostile/test_hostile_files.py": {"test_a_killed_load_leaves_nothing_the_next_run_does_not_remove",
+                                      "test_deep_turtle_is_read_in_bounded_memory"},
 }
 
 #: Tests that run at a million triples.

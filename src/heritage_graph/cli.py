@@ -17,6 +17,7 @@ import click
 
 from . import __version__
 from .errors import HeritageGraphError
+from .util.terminal import echo, printable
 
 #: Each command's name and the module of :mod:`heritage_graph.commands` that holds it.
 COMMANDS = {
@@ -49,18 +50,21 @@ class Group(click.Group):
         try:
             return super().invoke(ctx)
         except HeritageGraphError as exc:
-            click.echo(f"error: {exc}", err=True)
+            echo(f"error: {exc}", err=True)
             sys.exit(exc.exit_code)
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
             sys.exit(130)
-        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+        except click.ClickException as exc:  # click prints it: a value quoted in it made printable
+            exc.message = printable(exc.message)
+            raise
+        except (click.exceptions.Exit, click.exceptions.Abort):
             raise
         except Exception as exc:  # a bug, not bad input: one line unless debugging
             if os.environ.get("HERITAGE_GRAPH_DEBUG"):
                 raise
-            click.echo(f"error: internal error ({type(exc).__name__}: {exc}); "
-                       "set HERITAGE_GRAPH_DEBUG=1 for the traceback and please report it", err=True)
+            echo(f"error: internal error ({type(exc).__name__}: {exc}); "
+                 "set HERITAGE_GRAPH_DEBUG=1 for the traceback and please report it", err=True)
             sys.exit(3)
 
 

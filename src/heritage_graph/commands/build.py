@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from ..publish.build import build as build_release
+from ..util.terminal import echo
 
 
 @click.command("build")
@@ -34,7 +35,7 @@ def build(out_dir, data, date):
         heritage-graph build --date 2026-11-27 --data data/kazakhstan
     """
     result = build_release(out_dir, data_paths=list(data) or None, date=date)
-    click.echo(result.summary())
+    echo(result.summary())
 
 
 command = build

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from ..export import export as export_graph
+from ..util.terminal import echo
 
 
 @click.command("export")
@@ -36,9 +37,9 @@ def export(fmt, out, data):
     """
     result = export_graph(fmt, out, paths=list(data) or None)
     if out is None and fmt != "csv":
-        click.echo(result.text.rstrip("\n"))
+        echo(result.text.rstrip("\n"), data=True)
     else:
-        click.echo(result.summary(), err=out is None)
+        echo(result.summary(), err=out is None)
 
 
 

@@ -8,6 +8,7 @@ import click
 
 from ..generate import generate as generate_register
 from ..generate import parse_arguments
+from ..util.terminal import echo
 
 
 @click.command("generate")
@@ -35,7 +36,7 @@ def generate(out, persons, seed, invalid_rate):
         heritage-graph validate data/common data/kazakhstan /tmp/register.nt
     """
     summary = generate_register(*parse_arguments(persons, seed, invalid_rate), out)
-    click.echo(summary.text())
+    echo(summary.text())
 
 
 command = generate

@@ -8,6 +8,7 @@ import click
 
 from ..ingest.importer import import_archive
 from ..ingest.importer import import_csv as import_csv_file
+from ..util.terminal import echo
 
 
 @click.group("import")
@@ -29,7 +30,7 @@ def import_():
 @import_.command("gulag-map")
 @click.argument("source", type=click.Path(path_type=Path, file_okay=False))
 @click.option("--out", "out_dir", type=click.Path(path_type=Path, file_okay=False),
-              help="Folder to write gulag-map.ttl and gulag-map.report.tsv into (default: data/archives/gulag-map/).")
+              help="Folder to write gulag-map.ttl and gulag-map.report.tsv into (default: data/archives/gulag-map/ under the current folder).")
 @click.option("--verbose", "-v", is_flag=True, help="Also print every reported row, one line each.")
 def import_gulag_map(source, out_dir, verbose):
     """Import the GULAG map register (Memorial, gulagmap.ru): camps, locations, prisoner counts.
@@ -48,8 +49,8 @@ def import_gulag_map(source, out_dir, verbose):
     """
     result = import_archive("gulag-map", source, out_dir)
     if verbose and result.problems:
-        click.echo(result.problems_text())
-    click.echo(result.summary())
+        echo(result.problems_text())
+    echo(result.summary())
 
 
 @import_.command("csv")
@@ -71,7 +72,7 @@ def import_csv(csv_file, mapping, out_file):
         heritage-graph import csv examples/nationality-table.csv --mapping examples/nationality-table.yaml --out /tmp/nationality-table.ttl
     """
     result = import_csv_file(csv_file, mapping, out_file)
-    click.echo(result.summary())
+    echo(result.summary())
 
 
 command = import_

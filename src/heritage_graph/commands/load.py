@@ -9,6 +9,7 @@ import functools
 import click
 
 from ..queries.saved import save_store
+from ..util.terminal import echo
 from ..validate.run import require_valid
 
 
@@ -38,7 +39,7 @@ def load(paths, store_dir, no_validate):
     """
     check = None if no_validate else functools.partial(require_valid, nothing=f"nothing was written to {store_dir}")
     dataset = save_store(list(paths) or None, store_dir, check=check)
-    click.echo(f"Loaded {len(dataset.files)} files, {dataset.store.triple_count()} triples into {store_dir}")
+    echo(f"Loaded {len(dataset.files)} files, {dataset.store.triple_count()} triples into {store_dir}")
 
 
 command = load

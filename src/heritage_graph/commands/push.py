@@ -9,6 +9,7 @@ import functools
 import click
 
 from ..push import push as push_release
+from ..util.terminal import echo
 from ..validate.run import require_valid
 
 
@@ -62,7 +63,7 @@ def push(endpoint, store_kind, graph, user, password, auth, data, timeout, updat
                       store_kind=store_kind, timeout=timeout, update_endpoint=update_endpoint,
                       query_endpoint=query_endpoint, check_query=check_query,
                       check=None if no_validate else functools.partial(require_valid, nothing="nothing was pushed"))
-    click.echo(result.summary())
+    echo(result.summary())
 
 
 command = push

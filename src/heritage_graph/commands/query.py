@@ -9,6 +9,7 @@ import click
 from ..queries import catalogue as q
 from ..queries.answer import answer, stored_query
 from ..queries.saved import open_source
+from ..util.terminal import echo
 
 
 @click.command("query", add_help_option=False)
@@ -57,16 +58,16 @@ def query(ctx, name, list_, params, fmt, query_file, endpoint, user, password, a
         click.echo(ctx.get_help())
         return
     if list_:
-        click.echo(q.describe_catalogue())
+        echo(q.describe_catalogue())
         return
     if catalogue:
-        click.echo(q.catalogue_turtle())
+        echo(q.catalogue_turtle(), data=True)
         return
     if not query_file and not name:
         raise click.UsageError("name a stored query (see --list) or give --file")
     stored = stored_query(name, query_file)
     if help_:
-        click.echo(q.describe(stored))
+        echo(q.describe(stored))
         return
     if (page is not None or all_pages) and stored.pagination is None:
         raise click.UsageError(f"query {stored.name!r} answers in one piece: it has no pages", ctx)
@@ -74,9 +75,9 @@ def query(ctx, name, list_, params, fmt, query_file, endpoint, user, password, a
         raise click.UsageError("give --page or --all-pages, not both", ctx)
     store = open_source(endpoint, data, store_dir, timeout=timeout, user=user, password=password, auth=auth)
     found = answer(stored, store, _params(params), fmt, page=page, all_pages=all_pages)
-    click.echo(found.text)
+    echo(found.text, data=fmt not in ("table", "md"))
     if found.note:
-        click.echo(found.note, err=True)
+        echo(found.note, err=True)
 
 
 def _params(pairs) -> dict[str, str]:

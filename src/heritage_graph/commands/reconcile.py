@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from ..link.run import reconcile_command
+from ..util.terminal import echo
 
 
 @click.command("reconcile")
@@ -21,7 +22,7 @@ from ..link.run import reconcile_command
 @click.option("--from-review", "from_review", type=click.Path(path_type=Path, dir_okay=False, exists=True),
               help="Link the rows of a review CSV whose 'accept' column is yes (instead of --accept).")
 @click.option("--out", "out", type=click.Path(path_type=Path, dir_okay=False),
-              help="The linkset Turtle file to write (default: data/links/{target}-links.ttl).")
+              help="The linkset Turtle file to write (default: data/links/{target}-links.ttl under the current folder).")
 @click.option("--data", multiple=True, type=click.Path(path_type=Path),
               help="Data files or folders to read instead of the bundled data.")
 @click.option("--timeout", type=float, default=60, show_default=True, help="Seconds to wait for the endpoint.")
@@ -47,7 +48,7 @@ def reconcile(endpoint, type_, review, threshold, from_review, out, data, timeou
         heritage-graph reconcile --type Place --endpoint http://127.0.0.1:7878/query --accept 0.8 --out /tmp/wikidata-links.ttl
     """
     reconcile_command(type_=type_, endpoint=endpoint, review=review, threshold=threshold, from_review=from_review,
-                      out=out, data=data, timeout=timeout, say=click.echo)
+                      out=out, data=data, timeout=timeout, say=echo)
 
 
 command = reconcile

@@ -9,6 +9,7 @@ import click
 from ..errors import ConfigError
 from ..queries.saved import open_store
 from ..serve import app as server
+from ..util.terminal import echo
 
 
 @click.command("serve")
@@ -62,7 +63,7 @@ def serve(host, port, data, release_dir, store_dir, base, timeout, max_rows, wor
     store = None
     if store_dir:
         store = open_store(store_dir)
-    click.echo(f"Serving on http://{host}:{port}/ (Ctrl-C to stop)"
+    echo(f"Serving on http://{host}:{port}/ (Ctrl-C to stop)"
                + ("" if release_dir else "; building the release first"), err=True)
     server.run(host, port, store=store, release=release_dir, base=base, data_paths=list(data) or None,
                query_timeout=timeout, max_rows=max_rows, allow_service=allow_service, workers=workers)

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from ..validate.run import validate as validate_data
+from ..util.terminal import echo
 
 
 @click.command("validate")
@@ -35,8 +36,8 @@ def validate(paths, fmt, shapes, engine):
     """
     report = validate_data(list(paths) or None, shapes=list(shapes) or None, engine=engine)
     for note in report.notes:
-        click.echo(f"note: {note}", err=True)
-    click.echo(report.render(fmt))
+        echo(f"note: {note}", err=True)
+    echo(report.render(fmt), data=fmt != "text")
     sys.exit(report.exit_code)
 
 

@@ -13,7 +13,7 @@ from typing import Iterable
 from ..errors import InputError
 from ..rdf.load import load
 from ..rdf.store import OxigraphStore
-from ..util.atomic import swap_folder, write_atomic
+from ..util.atomic import refuse_protected, swap_folder, write_atomic
 from .csv_tables import csv_tables
 from .geojson import geojson
 from .linked_art import linked_art, linked_art_turtle
@@ -88,6 +88,7 @@ def write_folder(folder: Path, files: dict[str, str]) -> list[Path]:
     :raises InputError: the folder exists and holds other files, or cannot be written.
     """
     folder = Path(folder)
+    refuse_protected(folder)
     if folder.exists():
         if not folder.is_dir():
             raise InputError(f"{folder}: exists and is not a folder")

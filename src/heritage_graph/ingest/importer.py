@@ -106,14 +106,15 @@ class ImportResult:
 #################################################################
 
 def default_out_dir(name: str) -> Path:
-    """Where an archive's import is written by default: ``data/archives/{name}/``."""
-    return resources.folder("data") / "archives" / name
+    """Where an archive's import is written by default: ``data/archives/{name}/`` under the current
+    folder (in a checkout's root, the bundled data's own folder; never the installed package)."""
+    return Path("data") / "archives" / name
 
 
 def import_archive(adapter_name: str, source_dir: Path | str, out_dir: Path | str | None = None) -> ImportResult:
     """Import the archive at ``source_dir`` with the adapter ``adapter_name``.
 
-    Writes ``{out_dir}/{name}.ttl`` (default ``data/archives/{name}/``) only if the result
+    Writes ``{out_dir}/{name}.ttl`` (default ``./data/archives/{name}/``) only if the result
     conforms to the shapes, atomically, and ``{name}.report.tsv`` listing every reported row.
 
     :raises InputError: no such adapter; the source cannot be read at all; the result does not

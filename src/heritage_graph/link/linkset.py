@@ -125,8 +125,9 @@ def _decimal(value: float, places: int) -> ox.Literal:
 
 
 def default_out(name: str) -> Path:
-    """Where a linkset is written by default: ``data/links/{name}-links.ttl``."""
-    return resources.folder("data") / "links" / f"{name}-links.ttl"
+    """Where a linkset is written by default: ``data/links/{name}-links.ttl`` under the current
+    folder (in a checkout's root, the bundled data's own folder; never the installed package)."""
+    return Path("data") / "links" / f"{name}-links.ttl"
 
 
 @dataclass

@@ -36,7 +36,7 @@ from ..errors import ConfigError, InputError
 from ..rdf.jsonld import JsonLdContext
 from ..rdf.load import Dataset, load
 from ..rdf.vocab import configured_base
-from ..util.atomic import recover_folder, staging_folder, swap_folder
+from ..util.atomic import check_target, recover_folder, refuse_protected, staging_folder, swap_folder
 from ..util.progress import StepProgress
 from ..validate.run import validate
 from .. import web
@@ -126,6 +126,7 @@ def build(
     steps: dict[str, float] = {}
     base = _normal_base(base)
     release_date = _release_date(date)
+    refuse_protected(out_dir)  # before anything is renamed beside it
     recover_folder(out_dir)
     _check_target(out_dir)
 
@@ -231,10 +232,7 @@ def _release_date(date) -> str:
 
 def _check_target(out_dir: Path) -> None:
     """Refuse to replace anything but a release (a folder with manifest.json) or an empty folder."""
-    if out_dir.exists() and not out_dir.is_dir():
-        raise InputError(f"{out_dir}: exists and is not a folder; refusing to replace it")
-    if out_dir.is_dir() and any(out_dir.iterdir()) and not (out_dir / "manifest.json").is_file():
-        raise InputError(f"{out_dir}: exists and is not a release (no manifest.json); refusing to replace it")
+    check_target(out_dir, "manifest.json", "a release (no manifest.json)")
 
 
 def _missing_folders(folder: Path) -> list[Path]:

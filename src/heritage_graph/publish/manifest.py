@@ -14,6 +14,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..errors import InputError
+from ..rdf.guard import guard
 from ..rdf.jsonld import encode_string, json_text
 from ..rdf.labels import pick
 from ..rdf.vocab import RDF, RDFS
@@ -94,6 +95,7 @@ def _claims_from_dump(path: Path) -> Claims:
         raise InputError(f"{path}: unknown RDF format")
     if fmt in (ox.RdfFormat.N_QUADS, ox.RdfFormat.N_TRIPLES):
         raw = _claim_lines(raw)
+    raw = guard(raw, path.with_name(name))
     try:
         return _claims_from_quads(ox.parse(raw, format=fmt))
     except SyntaxError as exc:

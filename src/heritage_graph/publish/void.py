@@ -1,7 +1,8 @@
 """The description of a release with VoID and DCAT: counts, partitions, linksets and distributions.
 
 :func:`void_triples` is the one VoID/DCAT description of the dataset; :func:`write_void` writes
-it as ``void.ttl`` and ``void.jsonld``.
+it as ``void.ttl`` and ``void.jsonld``. What DCAT-AP 3 asks beyond VoID (catalogue, SPARQL
+service, publisher, coverage, themes, typed terms) comes from :mod:`.dcat`.
 """
 
 from __future__ import annotations
@@ -15,9 +16,12 @@ from ..rdf.jsonld import json_bytes
 from ..rdf.turtle import serialize_turtle
 from ..rdf.vocab import DCTERMS, GEO, OWL, RDF, RDFS, SKOS, XSD
 from .. import web
+from .dcat import KEYWORDS, SPATIAL, checksum_algorithm, dcat_ap_triples, distribution_triples
 from .layout import DATASET, VOID_FILES
-from .release import (DCAT, DESCRIPTION, FOAF, FORMATS_NS, GEONAMES, LICENSE, PUBLISHER, SPDX, TITLE, VOID, WIKIDATA,
-                      Release)
+from .release import DCAT, DESCRIPTION, FORMATS_NS, GEONAMES, LICENSE, SPDX, TITLE, VOID, WIKIDATA, Release
+
+#: The properties whose values are the years the data speaks of (its temporal coverage).
+YEAR_PROPERTIES = ("year", "startYear", "endYear")
 
 
 @dataclass
@@ -31,6 +35,7 @@ class GraphStats:
     classes: dict[str, int]  # class IRI -> its instances
     properties: dict[str, int]  # property IRI -> its triples
     same_as: dict[str, int]  # owl:sameAs links by the start of their target IRI
+    years: tuple[int, int] | None = None  # the first and last year stated (hg:year, hg:startYear, hg:endYear, hg:date)
 
     @classmethod
     def of(cls, data: web.SiteData, base: str, targets: Iterable[str] = ()) -> GraphStats:
@@ -42,6 +47,10 @@ class GraphStats:
         classes: dict = {}
         properties: dict = {}
         links = dict.fromkeys(targets, 0)
+        hg = base + "ontology#"
+        year_of = {ox.NamedNode(hg + name): int for name in YEAR_PROPERTIES}
+        year_of[ox.NamedNode(hg + "date")] = _year_of_date
+        years: set[int] = set()
         named = ox.NamedNode
         for subject in data.every_subject():
             pairs = data.out(subject)
@@ -54,6 +63,11 @@ class GraphStats:
             for p, o in pairs:
                 properties[p] = properties.get(p, 0) + 1
                 objects.add(o)
+                if p in year_of and type(o) is ox.Literal:
+                    try:
+                        years.add(year_of[p](o.value))
+                    except ValueError:
+                        pass
                 if type(o) is named:
                     if p == rdf_type:
                         classes[o] = classes.get(o, 0) + 1
@@ -63,7 +77,12 @@ class GraphStats:
                                 links[target] += 1
         return cls(triples=triples, subjects=subjects, entities=entities, objects=len(objects),
                    classes={c.value: n for c, n in classes.items()},
-                   properties={p.value: n for p, n in properties.items()}, same_as=links)
+                   properties={p.value: n for p, n in properties.items()}, same_as=links,
+                   years=(min(years), max(years)) if years else None)
+
+
+def _year_of_date(value: str) -> int:
+    return int(value[:value.index("-", 1)])
 
 
 def _n(iri: str) -> ox.NamedNode:
@@ -102,18 +121,17 @@ def void_triples(ctx: Release) -> list[ox.Triple]:
     add(dataset, DCTERMS + "modified", _lit(ctx.date, XSD + "date"))
     add(dataset, OWL + "versionInfo", _lit(ctx.version))
     add(dataset, DCAT + "version", _lit(ctx.version))
-    publisher = blank()
-    add(dataset, DCTERMS + "publisher", publisher)
-    add(publisher, rdf_type, _n(FOAF + "Organization"))
-    add(publisher, FOAF + "name", _lit(PUBLISHER))
     add(dataset, DCAT + "landingPage", _n(base))
-    for keyword in ("Lithuanian heritage", "GULAG", "Kazakhstan", "memorials", "diaspora"):
+    for keyword in KEYWORDS:
         add(dataset, DCAT + "keyword", _lit(keyword, language="en"))
-    add(dataset, VOID + "sparqlEndpoint", _n(base + "sparql"))
+    endpoint = base + "sparql"  # the release is served at its base with the endpoint (heritage-graph serve)
+    add(dataset, VOID + "sparqlEndpoint", _n(endpoint))
     add(dataset, VOID + "uriSpace", _lit(base + "id/"))
     for vocabulary in (hg, RDFS, SKOS, OWL, GEO, DCTERMS):
         add(dataset, VOID + "vocabulary", _n(vocabulary))
     stats = ctx.stats
+    dcat_ap_triples(add, base=base, issued=ctx.date, years=stats.years, endpoint=endpoint,
+                    centroids={place: _point_of(ctx.data, place) for place in SPATIAL})
     add(dataset, VOID + "triples", _lit(stats.triples, XSD + "integer"))
     add(dataset, VOID + "entities", _lit(stats.entities, XSD + "integer"))
     add(dataset, VOID + "distinctSubjects", _lit(stats.subjects, XSD + "integer"))
@@ -159,18 +177,31 @@ def void_triples(ctx: Release) -> list[ox.Triple]:
                                                       language="en"))
             add(distribution, DCAT + "downloadURL", url)
             add(distribution, DCAT + "accessURL", url)
-            add(distribution, DCAT + "mediaType", _n(f"https://www.iana.org/assignments/media-types/{dump['media_type']}"))
-            add(distribution, DCTERMS + "format", _n(FORMATS_NS + dump["w3c"]))
-            if compressed:
-                add(distribution, DCAT + "compressFormat", _n("https://www.iana.org/assignments/media-types/application/gzip"))
+            distribution_triples(add, distribution, dump, compressed=compressed)
+            add(distribution, DCTERMS + "conformsTo", _n(FORMATS_NS + dump["w3c"]))
+            add(_n(FORMATS_NS + dump["w3c"]), rdf_type, _n(DCTERMS + "Standard"))
             add(distribution, DCAT + "byteSize", _lit(size, XSD + "nonNegativeInteger"))
             add(distribution, DCTERMS + "license", _n(LICENSE))
             checksum = blank()
             add(distribution, SPDX + "checksum", checksum)
             add(checksum, rdf_type, _n(SPDX + "Checksum"))
-            add(checksum, SPDX + "algorithm", _n(SPDX + "checksumAlgorithm_sha256"))
+            add(checksum, SPDX + "algorithm", checksum_algorithm(add))
             add(checksum, SPDX + "checksumValue", _lit(digest, XSD + "hexBinary"))
-    return triples
+    return list(dict.fromkeys(triples))  # a term typed where each use of it is written, once
+
+
+def _point_of(data: web.SiteData, iri: str) -> tuple[float, float] | None:
+    """The coordinates (latitude, longitude) the graph gives to ``iri`` or to a resource of its own
+    that is ``owl:sameAs`` it."""
+    node = _n(iri)
+    for candidate in [node] + data.subjects(web.SAME_AS, node):
+        lat, lon = data.first(candidate, _n(GEO + "lat")), data.first(candidate, _n(GEO + "long"))
+        if isinstance(lat, ox.Literal) and isinstance(lon, ox.Literal):
+            try:
+                return float(lat.value), float(lon.value)
+            except ValueError:
+                continue
+    return None
 
 
 def _examples(ctx: Release) -> list[ox.NamedNode]:

@@ -14,9 +14,9 @@ True
 from __future__ import annotations
 
 import io
+import os
 import re
 import shutil
-import tempfile
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -26,8 +26,9 @@ import pyoxigraph as ox
 
 from ..errors import InputError, RdfSyntaxError
 from ..util import resources
-from ..util.atomic import recover_folder, swap_folder
+from ..util.atomic import check_target, recover_folder, refuse_protected, staging_folder, swap_folder
 from ..util.progress import progress
+from .guard import guard
 from .lines import subject_line
 from .store import OxigraphStore
 from .vocab import DEFAULT_BASE, GRAPH, RDF, configured_base
@@ -196,8 +197,9 @@ def parse_file(path: Path, graph: str | None = None, base: str | None = None) ->
     """Parse one file into quads in ``graph`` (default: :func:`graph_iri`), rewriting the base.
 
     :raises RdfSyntaxError: the file does not parse; the error names the file, line and column.
+    :raises InputError: the file asks too much of the parser (:func:`~heritage_graph.rdf.guard.guard`).
     """
-    content = read_bytes(path)
+    content = guard(read_bytes(path), path)
     fmt = FORMATS[path.suffix]
     graph_node = ox.NamedNode(graph or graph_iri(path))
     rewrite = _rewriter(base or configured_base())
@@ -378,6 +380,10 @@ def _load_direct(store: OxigraphStore, path: Path, bar=None) -> bool:
         return False
     if not content or content.isspace() or content.startswith(b"\xef\xbb\xbf"):
         return False
+    try:
+        content = guard(content, path)
+    except InputError:
+        return False
     graph = ox.NamedNode(graph_iri(path))
     try:
         if store.path is not None:  # on disk: the bulk loader writes the store's files directly
@@ -416,11 +422,13 @@ def save_store(
     --store`` passes :func:`heritage_graph.validate.run.require_valid`).
     """
     target = Path(target)
+    refuse_protected(target)
     recover_folder(target, marker="CURRENT")
-    if target.exists() and not (target / "CURRENT").exists() and any(target.iterdir()):
-        raise InputError(f"{target}: exists and is not an Oxigraph store; refusing to replace it")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    check_target(target, "CURRENT", "an Oxigraph store")
+    try:  # a new folder beside the store, locked while this process lives; leftovers of killed runs go
+        staging, lock = staging_folder(target, "store")
+    except OSError as exc:
+        raise InputError(f"{target}: cannot be written ({exc.strerror or exc})") from exc
     store = None
     try:
         memory = load(paths, base=base)
@@ -445,6 +453,9 @@ def save_store(
             store.ox = None  # closes the database: the error's traceback keeps ``store`` alive
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    finally:
+        if lock is not None:
+            os.close(lock)
     saved = open_store(target)
     return Dataset(saved, [LoadedFile(path, graph, triples, saved) for path, graph, triples in files])
 

@@ -48,12 +48,62 @@ def check_writable(folder: Path) -> None:
     :raises InputError: the folder cannot be created, or is not writable.
     """
     folder = Path(folder)
+    refuse_package(folder)
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise InputError(f"{folder}: cannot create the output folder ({exc.strerror or exc})") from exc
     if not os.access(folder, os.W_OK):
         raise InputError(f"{folder}: the output folder is not writable")
+
+
+#: The package's own folder (with the bundled data of an installed wheel): never written into.
+PACKAGE = Path(__file__).resolve().parent.parent
+
+
+def refuse_package(path: Path) -> None:
+    """Refuse to write into the installed package: outputs go under the current folder or where
+    ``--out`` says.
+
+    :raises InputError: ``path`` is in the package's folder.
+    """
+    if Path(path).resolve().is_relative_to(PACKAGE):
+        raise InputError(f"{path}: is inside the installed package ({PACKAGE}); write the output under "
+                         "the current folder or name another place with --out")
+
+
+def refuse_protected(out_dir: Path) -> None:
+    """Refuse to replace a folder no output may take the place of: the file system's root, the
+    home folder, the current folder or a folder holding it (a parent of the project).
+
+    :raises InputError: ``out_dir`` is one of those.
+    """
+    target = Path(out_dir).resolve()
+    here = Path.cwd().resolve()
+    refuse_package(target)
+    if target.parent == target:
+        raise InputError(f"{out_dir}: is the file system's root; refusing to replace it")
+    if target == Path.home().resolve():
+        raise InputError(f"{out_dir}: is the home folder; refusing to replace it")
+    if target == here:
+        raise InputError(f"{out_dir}: is the current folder; refusing to replace it (name a folder inside it)")
+    if here.is_relative_to(target):
+        raise InputError(f"{out_dir}: holds the current folder; refusing to replace it (name a folder inside it)")
+
+
+def check_target(out_dir: Path, marker: str, what: str) -> None:
+    """Refuse to replace anything but a new folder, an empty one, or a previous output of the same
+    kind, which holds the file ``marker`` (``what`` says what that kind is, for the message); never
+    a folder :func:`refuse_protected` keeps.
+
+    :raises InputError: ``out_dir`` is not one of those.
+    """
+    out_dir = Path(out_dir)
+    refuse_protected(out_dir)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise InputError(f"{out_dir}: exists and is not a folder; refusing to replace it")
+    if out_dir.is_dir() and not (out_dir / marker).is_file() and any(out_dir.iterdir()):
+        raise InputError(f"{out_dir}: exists and is not {what}; refusing to replace it")
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -74,6 +124,7 @@ def open_atomic(path: Path) -> Iterator[TextIO]:
     ``path``; a failure or a kill leaves the previous file as it was.
     """
     path = Path(path)
+    refuse_package(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     remove_stale(path.parent, f".{path.name}.", ".tmp")
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -109,6 +160,7 @@ def replace_files(files: Iterable[tuple[Path, bytes]]) -> None:
     try:
         for path, data in files:
             path = Path(path)
+            refuse_package(path)
             path.parent.mkdir(parents=True, exist_ok=True)
             remove_stale(path.parent, f".{path.name}.", ".tmp")
             fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -199,6 +251,7 @@ def staging_folder(out_dir: Path, tag: str = "build") -> tuple[Path, int | None]
     """A new hidden folder beside ``out_dir`` to write a replacement into, and the lock that marks
     it as in use (close it when done). Leftovers of killed runs are removed first."""
     out_dir = Path(out_dir)
+    refuse_package(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     remove_stale(out_dir.parent, f".{out_dir.name}.{tag}-")
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.{tag}-", dir=out_dir.parent))

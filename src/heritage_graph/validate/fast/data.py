@@ -95,15 +95,19 @@ class Data:
         return any(t in closure for t in self.objects(node, RDF_TYPE))
 
     def describe(self, node, seen=None):
-        """The triples about a blank node and the blank nodes below it (its bounded description)."""
+        """The triples about a blank node and the blank nodes below it (its bounded description), but
+        those of the nodes in ``seen``, which it adds to."""
         seen = seen if seen is not None else set()
-        if node in seen:
-            return
-        seen.add(node)
-        if node in self.rewritten_subjects:
-            raise Fallback("a blank node holding a literal the store keeps in another form")
-        for q in self.store.quads_for_pattern(self.terms.ox(node), None, None, None):
-            o = self.terms.rdf(q.object)
-            yield node, self.terms.rdf(q.predicate), o
-            if isinstance(o, BNode):
-                yield from self.describe(o, seen)
+        below = [node]  # a list, not recursion: blank nodes may nest thousands deep
+        while below:
+            node = below.pop()
+            if node in seen:
+                continue
+            seen.add(node)
+            if node in self.rewritten_subjects:
+                raise Fallback("a blank node holding a literal the store keeps in another form")
+            for q in self.store.quads_for_pattern(self.terms.ox(node), None, None, None):
+                o = self.terms.rdf(q.object)
+                yield node, self.terms.rdf(q.predicate), o
+                if isinstance(o, BNode):
+                    below.append(o)

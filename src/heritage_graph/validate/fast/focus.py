@@ -31,6 +31,21 @@ class Focus:
             return None  # blank nodes cannot be named in a query
         return "VALUES ?this { " + " ".join(sparql_term(data.terms.ox(n)) for n in unique) + " }"
 
+    def group_with_blank_nodes(self, data: Data) -> str:
+        """A SPARQL group binding ``?this`` to every focus node, and to every other blank node of
+        the data: a query cannot name a blank node, so the caller keeps the rows of focus nodes.
+
+        Each blank node of the data is checked once, in one query, where pySHACL would be given
+        the whole validation (in time growing with the square of the nesting of blank nodes).
+        """
+        named = [n for n in dict.fromkeys(self.nodes or []) if not isinstance(n, BNode)]
+        blank = ("{ SELECT DISTINCT ?this WHERE { { ?this ?focusP ?focusO } UNION { ?focusS ?focusP ?this } "
+                 "FILTER (isBlank(?this)) } }")
+        if not named:
+            return blank
+        listed = " ".join(sparql_term(data.terms.ox(n)) for n in named)
+        return f"{{ {blank} UNION {{ VALUES ?this {{ {listed} }} }} }}"
+
 
 @dataclass
 class ValueProbe:

@@ -59,20 +59,25 @@ def report_graph(results: Iterable[Result], conforms: bool, shapes_graph: rdflib
             g.namespace_manager.bind(prefix, namespace)
     data = Data(store) if store is not None else None
     copied: set = set()
+    described: set = set()  # the data's blank nodes whose descriptions are in the report
 
     def copy(node, source):
-        if not isinstance(node, BNode) or (source, node) in copied:
-            return
-        copied.add((source, node))
-        if source == "shapes" and shapes_graph is not None:
-            triples = list(shapes_graph.triples((node, None, None)))
-        elif source == "data" and data is not None:
-            triples = list(data.describe(node))
-        else:
-            triples = []
-        for s, p, o in triples:
-            g.add((s, p, o))
-            copy(o, source)
+        below = [node]  # a list, not recursion: blank nodes may nest thousands deep
+        while below:
+            node = below.pop()
+            if not isinstance(node, BNode) or (source, node) in copied:
+                continue
+            copied.add((source, node))
+            if source == "shapes" and shapes_graph is not None:
+                triples = list(shapes_graph.triples((node, None, None)))
+            elif source == "data" and data is not None:
+                triples = list(data.describe(node, described))  # the nodes below it included
+            else:
+                triples = []
+            for s, p, o in triples:
+                g.add((s, p, o))
+                if source == "shapes":
+                    below.append(o)
 
     report = BNode()
     g.add((report, RDF_TYPE, SH.ValidationReport))

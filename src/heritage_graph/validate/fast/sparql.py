@@ -82,9 +82,7 @@ class SparqlConstraint(Constraint):
             text = substitute_path(text, sparql_term(shape.path))
         elif names_path(text):
             raise Fallback("$PATH in a node shape's SPARQL constraint")
-        group = focus.group(data)
-        if group is None:
-            raise Fallback("a SPARQL constraint on blank-node focus nodes")
+        group = focus.group(data) or focus.group_with_blank_nodes(data)
         if focus.nodes is not None and not focus.nodes:
             return []
         query = with_prefixes(self.prefixes, inject_focus(text, group))

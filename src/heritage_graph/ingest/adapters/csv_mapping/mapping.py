@@ -530,8 +530,8 @@ def kind_of(value: Any) -> str:
         return f"the boolean {value}"
     if isinstance(value, (int, float)):
         return f"the number {value}"
-    if isinstance(value, str):
-        return f"the text {value!r}"
+    if isinstance(value, str):  # a short excerpt: the file named as a mapping may be any file
+        return f"the text {clip(value)!r}" if len(value) <= 40 else f"a text of {len(value):,} characters, {clip(value)!r}"
     if isinstance(value, list):
         return "a list"
     if isinstance(value, dict):
