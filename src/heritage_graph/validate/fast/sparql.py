@@ -3,6 +3,8 @@ to them through ``$this``, and its rows become results as pySHACL makes them."""
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from rdflib import BNode, Variable
 from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery
@@ -19,6 +21,16 @@ _TOP = ("SelectQuery", "Project", "Distinct", "Reduced", "Slice", "OrderBy", "Fi
 _THIS = Variable("this")
 
 
+@lru_cache(maxsize=512)
+def query_algebra(sparql: str):
+    """rdflib's algebra of a query (None when it cannot be read), parsed once for every question
+    the engine asks of the same text (parsing costs some 20 ms a query). Read it, never change it."""
+    try:
+        return translateQuery(parseQuery(sparql)).algebra
+    except Exception:  # noqa: BLE001 - rdflib's parser raises bare Exceptions (an unknown prefix)
+        return None
+
+
 def tests_this_in_a_group(sparql: str) -> bool:
     """Whether the query tests ``$this`` (a FILTER, BIND or OPTIONAL condition) inside a group of
     its WHERE clause, read from rdflib's algebra of the query.
@@ -32,9 +44,8 @@ def tests_this_in_a_group(sparql: str) -> bool:
     >>> tests_this_in_a_group("SELECT $this WHERE { { FILTER ($this = <http://e/a>) } UNION { } }")
     True
     """
-    try:
-        node = translateQuery(parseQuery(sparql)).algebra
-    except Exception:  # noqa: BLE001 - rdflib's parser raises bare Exceptions (an unknown prefix)
+    node = query_algebra(sparql)
+    if node is None:
         return True
     while isinstance(node, CompValue) and node.name in _TOP and isinstance(node.get("p"), CompValue):
         node = node["p"]

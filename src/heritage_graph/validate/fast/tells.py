@@ -43,9 +43,10 @@ from __future__ import annotations
 from rdflib import Literal, URIRef, Variable
 from rdflib.namespace import RDF, XSD
 from rdflib.paths import AlternativePath, InvPath, MulPath, NegatedPath, Path, SequencePath
-from rdflib.plugins.sparql.algebra import translateGroupGraphPattern, translateQuery
-from rdflib.plugins.sparql.parser import parseQuery
+from rdflib.plugins.sparql.algebra import translateGroupGraphPattern
 from rdflib.plugins.sparql.parserutils import CompValue
+
+from .sparql import query_algebra
 
 #: Functions whose answer is the same for a literal in any form.
 _FORM_BLIND = ("Builtin_isIRI", "Builtin_isURI", "Builtin_isBLANK", "Builtin_isLITERAL", "Builtin_BOUND")
@@ -64,9 +65,8 @@ class _Differs(Exception):
 def tells_rewritten(sparql: str, predicates: set) -> bool:
     """Whether ``sparql`` may answer differently on the data as written than on the store, where
     ``predicates`` are the affected predicates (rdflib terms); see the module's description."""
-    try:
-        algebra = translateQuery(parseQuery(sparql)).algebra
-    except Exception:  # noqa: BLE001 - rdflib's parser raises bare Exceptions (an unknown prefix)
+    algebra = query_algebra(sparql)
+    if algebra is None:
         return True
     try:
         rows = _Reader(frozenset(predicates)).pattern(algebra, _NONE)
@@ -126,6 +126,8 @@ class _Reader:
             return self.filter(node.expr, self.pattern(node.p, outer), outer)
         if name == "Extend":
             rows = self.pattern(node.p, outer)
+            if node.var in rows.bound:
+                raise _Differs  # bound twice: a join by another name
             taint = dict(rows.taint)
             sources = self.reads(node.expr, rows, outer)
             if sources:
