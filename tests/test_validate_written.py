@@ -154,3 +154,14 @@ ex:c ex:n 1.5 ; ex:m ex:a ; a ex:D . ex:D ex:sub ex:C .
         assert set(on_files) == set(on_store), query
         compared += 1
     assert compared >= 8
+
+
+def test_values_of_a_resource_in_two_files_are_read_as_written(write):
+    """ex:a has "4.0" in one file and "4" in another: two values as written (one in the store)."""
+    shapes = write("s.ttl", EX + "ex:S a sh:NodeShape ; sh:targetClass ex:P ; "
+                                 "sh:property [ sh:path ex:n ; sh:maxCount 1 ] .\n")
+    first = write("a.ttl", EX + 'ex:a a ex:P ; ex:n "4.0"^^xsd:decimal .\n')
+    second = write("b.ttl", EX + 'ex:a ex:n "4"^^xsd:decimal .\nex:b a ex:P ; ex:n "4.0"^^xsd:decimal .\n')
+    report = validate(dataset=load([first, second], with_ontology=False), shapes=[shapes], engine="fast")
+    assert (report.engine, report.notes) == ("fast", [])
+    assert [f.focus for f in report.violations] == ["<http://example.org/a>"]

@@ -143,7 +143,7 @@ def _validate(dataset: Dataset, shapes, engine: str, written: WrittenData) -> Re
             notes.append(f"validated with pySHACL: the fast engine does not evaluate {exc}")
             engine = "pyshacl"
         except shacl.Fallback as exc:
-            notes.append(f"validated with pySHACL: the fast engine met {exc}")
+            notes.append(f"validated with pySHACL: the fast engine met {exc}: {shacl.FALLBACKS[exc.keys[0]].why}")
             engine = "pyshacl"
     if engine == "pyshacl":
         results_graph = run_pyshacl(written.graph(), shapes_graph)

@@ -10,15 +10,16 @@ literals written differently may become one. A shape checks the literal as writt
 found in the file; so validation reads the literals from the files, not from the store:
 
 - :meth:`WrittenData.rewritten` names the literals of the files that the store holds in another
-  form (none, in data written in canonical form, as the project's own data are);
+  form (few or none: the project's own data write one, a distance of ``0.0`` km);
 - :meth:`WrittenData.overlay` gives the values as written where the store rewrote one, which the
   fast engine reads in place of the store's;
 - :meth:`WrittenData.graph` is the data as written, an rdflib graph for pySHACL.
 
 >>> import pyoxigraph as ox
 >>> decimal = ox.NamedNode("http://www.w3.org/2001/XMLSchema#decimal")
->>> stored_forms([ox.Literal("4.0", datatype=decimal), ox.Literal("4.5", datatype=decimal)])
-{<Literal value=4.0 datatype=<http://www.w3.org/2001/XMLSchema#decimal>>: <Literal value=4 datatype=<http://www.w3.org/2001/XMLSchema#decimal>>}
+>>> {str(k): str(v) for k, v in stored_forms([ox.Literal("4.0", datatype=decimal),
+...                                            ox.Literal("4.5", datatype=decimal)]).items()}
+{'"4.0"^^<http://www.w3.org/2001/XMLSchema#decimal>': '"4"^^<http://www.w3.org/2001/XMLSchema#decimal>'}
 """
 
 from __future__ import annotations
@@ -29,11 +30,13 @@ import pyoxigraph as ox
 import rdflib
 
 from ..rdf.convert import Terms, to_rdflib
-from ..rdf.load import Dataset, parse_file
+from ..rdf.guard import guard
+from ..rdf.load import FORMATS, Dataset, graph_iri, parse_file, read_bytes
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 _PREDICATE = ox.NamedNode("urn:heritage-graph:written")
+_TRIPLE_FORMATS = (ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N3, ox.RdfFormat.RDF_XML)
 
 
 def stored_forms(literals: Iterable[ox.Literal]) -> dict[ox.Literal, ox.Literal]:
@@ -55,9 +58,12 @@ def stored_forms(literals: Iterable[ox.Literal]) -> dict[ox.Literal, ox.Literal]
 
 
 class WrittenData:
-    """The quads of a dataset's files as parsed (literals as written), read once when first asked.
+    """The literals of a dataset's files as written, read from the files when first asked.
 
-    Graphs of the store that no file gives (quads added otherwise) are taken from the store.
+    Finding the rewritten literals reads each file once, keeping only its typed literals (a
+    million triples: about a second); the quads of a file are kept only for the files holding a
+    rewritten literal (and those sharing a graph with one), or for :meth:`graph`. Graphs of the
+    store that no file gives (quads added otherwise) are taken from the store.
     """
 
     def __init__(self, dataset: Dataset, base: str | None = None):
@@ -65,8 +71,10 @@ class WrittenData:
         self.base = base
         self._quads: list[ox.Quad] | None = None
         self._rewritten: dict | None = None
+        self._holding: dict = {}  # file → (its typed literals, the graphs it writes into)
 
     def quads(self) -> list[ox.Quad]:
+        """Every quad of the files as parsed, and those of the store's other graphs."""
         if self._quads is None:
             quads = []
             for loaded in self.dataset.files:
@@ -82,7 +90,9 @@ class WrittenData:
     def rewritten(self) -> dict[ox.Literal, ox.Literal]:
         """The literals of the files the store holds in another form, each with its stored form."""
         if self._rewritten is None:
-            self._rewritten = stored_forms(q.object for q in self.quads() if isinstance(q.object, ox.Literal))
+            for loaded in self.dataset.files:
+                self._holding[loaded.path] = _typed_literals(loaded.path, loaded.graph, self.base)
+            self._rewritten = stored_forms(lit for literals, _graphs in self._holding.values() for lit in literals)
         return self._rewritten
 
     def graph(self) -> rdflib.Graph:
@@ -91,14 +101,54 @@ class WrittenData:
 
     def overlay(self) -> dict[tuple, set]:
         """For each (subject, predicate) holding a literal the store rewrote, its objects as written
-        (rdflib terms), which the fast engine reads instead of the store's."""
+        (rdflib terms), which the fast engine reads instead of the store's: those of the files
+        holding a rewritten literal, parsed again, and the store's in the graphs no such file
+        writes into (whose literals are all as written)."""
         rewritten = self.rewritten()
         if not rewritten:
             return {}
-        pairs = {(q.subject, q.predicate) for q in self.quads() if q.object in rewritten}
-        found: dict[tuple, set] = {}
+        graphs = set()
+        for literals, in_graphs in self._holding.values():
+            if literals & rewritten.keys():
+                graphs |= in_graphs
+        reread = [loaded for loaded in self.dataset.files
+                  if self._holding[loaded.path][1] & graphs or any(isinstance(g, ox.BlankNode)
+                                                                   for g in self._holding[loaded.path][1])]
+        quads = [q for loaded in reread for q in parse_file(loaded.path, graph=loaded.graph, base=self.base)]
+        pairs = {(q.subject, q.predicate) for q in quads if q.object in rewritten}
         rdf = Terms().rdf
-        for q in self.quads():
+        found: dict[tuple, set] = {}
+        for q in quads:
             if (q.subject, q.predicate) in pairs:
                 found.setdefault((rdf(q.subject), rdf(q.predicate)), set()).add(rdf(q.object))
+        store = self.dataset.store.ox
+        for subject, predicate in pairs:
+            if isinstance(subject, ox.BlankNode):
+                continue  # the store names it otherwise: the engine leaves it to pySHACL
+            key = (rdf(subject), rdf(predicate))
+            for q in store.quads_for_pattern(subject, predicate, None, None):
+                if q.graph_name not in graphs and not isinstance(q.graph_name, ox.BlankNode):
+                    found[key].add(rdf(q.object))
         return found
+
+
+def _typed_literals(path, graph: str, base: str | None) -> tuple[set, set]:
+    """The literals of a file with a datatype the store may rewrite (not strings), and the graphs
+    the file writes into, read without keeping its quads (a file of triples is read as it is
+    parsed; a file of quads through :func:`~heritage_graph.rdf.load.parse_file`, which names its
+    graphs as the store does)."""
+    fmt = FORMATS[path.suffix]
+    if fmt in _TRIPLE_FORMATS:
+        quads = ox.parse(guard(read_bytes(path), path), format=fmt, base_iri=path.resolve().as_uri())
+        graphs = {ox.NamedNode(graph or graph_iri(path))}
+    else:
+        quads = parse_file(path, graph=graph, base=base)
+        graphs = {q.graph_name for q in quads}
+    literals = set()
+    string = (_XSD_STRING, _LANG_STRING)
+    literal = ox.Literal
+    for quad in quads:
+        o = quad.object
+        if type(o) is literal and not o.language and o.datatype.value not in string:
+            literals.add(o)
+    return literals, graphs

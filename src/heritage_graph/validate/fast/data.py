@@ -40,9 +40,9 @@ class Data:
         try:
             solutions = self.store.query(sparql, use_default_graph_as_union=True)
         except (SyntaxError, OSError, ValueError, RuntimeError) as exc:
-            raise Fallback(f"the query cannot run on the store ({exc})") from exc
+            raise Fallback("store-query", str(exc)) from exc
         if not isinstance(solutions, ox.QuerySolutions):  # the store read an ASK, CONSTRUCT or DESCRIBE
-            raise Fallback("a SPARQL query of the shapes that is not a SELECT")
+            raise Fallback("not-select")
         names = [v.value for v in solutions.variables]
         return names, [tuple(solution[n] for n in names) for solution in solutions]
 
@@ -53,7 +53,7 @@ class Data:
         :raises Fallback: a row holds one.
         """
         if self.stored_forms and any(t in self.stored_forms for row in rows for t in row):
-            raise Fallback("a SPARQL answer holding a literal the store keeps in another form")
+            raise Fallback("rewritten-answer")
 
     def column(self, sparql: str) -> list:
         """The first column of a SELECT's rows, as rdflib terms."""
@@ -105,7 +105,7 @@ class Data:
                 continue
             seen.add(node)
             if node in self.rewritten_subjects:
-                raise Fallback("a blank node holding a literal the store keeps in another form")
+                raise Fallback("rewritten-blank")
             for q in self.store.quads_for_pattern(self.terms.ox(node), None, None, None):
                 o = self.terms.rdf(q.object)
                 yield node, self.terms.rdf(q.predicate), o

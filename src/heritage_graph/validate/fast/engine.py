@@ -88,8 +88,7 @@ class Engine:
             found = self.data.column(
                 f"SELECT ?o WHERE {{ ?s ?p ?o . FILTER (isLiteral(?o) && DATATYPE(?o) = <{invalid[0]}> "
                 f"&& !isNumeric(?o)) }} LIMIT 1")
-            raise Fallback(f"a number that is not valid for its datatype ({note_term(found[0])}), "
-                           "which the SPARQL rules of pySHACL and of the store read differently")
+            raise Fallback("invalid-number", note_term(found[0]))
 
     def targets(self, shape: Shape) -> Focus:
         data = self.data
@@ -98,7 +97,7 @@ class Engine:
         for cls in shape.target_classes:
             classes.update(data.subclasses(cls))
         if any(isinstance(c, BNode) for c in classes):
-            raise Fallback("a target class has a blank-node subclass")
+            raise Fallback("blank-subclass")
         if classes:
             listed = " ".join(sparql_term(c) for c in sorted(classes, key=str))
             parts.append(f"{{ VALUES ?targetClass {{ {listed} }} ?this a ?targetClass }}")

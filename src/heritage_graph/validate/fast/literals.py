@@ -17,6 +17,7 @@ from rdflib import BNode
 
 from .rewrite import substitute_path, with_prefixes
 from .scope import Fallback
+from .shapes import shape_name
 from .sparql import SparqlConstraint, SparqlConstraints
 from .tells import tells_rewritten
 from .terms import sparql_term
@@ -28,21 +29,21 @@ def check_overlay(engine, overlay: dict) -> None:
     :raises Fallback: see the module's description.
     """
     if any(isinstance(s, BNode) for s, _p in overlay):
-        raise Fallback("a blank node holding a literal the store keeps in another form")
+        raise Fallback("rewritten-blank")
     predicates = {p for _s, p in overlay} | affected_predicates(engine.data)
     for shape in engine.active_shapes:
         if predicates.intersection(shape.target_objects_of):
-            raise Fallback("literal focus nodes (sh:targetObjectsOf) the store keeps in another form")
+            raise Fallback("rewritten-target-objects")
         for text in shape.sparql_target_texts:
             if tells_rewritten(text, predicates):
-                raise Fallback("a SPARQL target that may read a literal the store keeps in another form")
+                raise Fallback("rewritten-sparql", f"the target of {shape_name(engine.sg, shape.node)}")
     for shape in engine.shapes.values():
         for constraint in shape.constraints:
             if not isinstance(constraint, SparqlConstraints):
                 continue
             for part in constraint.parts:
                 if _part_reads_rewritten(shape, part, predicates):
-                    raise Fallback("a SPARQL constraint that may read a literal the store keeps in another form")
+                    raise Fallback("rewritten-sparql", f"a constraint of {shape_name(engine.sg, shape.node)}")
 
 
 def _part_reads_rewritten(shape, part: SparqlConstraint, predicates: set) -> bool:

@@ -92,7 +92,7 @@ class SparqlConstraint(Constraint):
         if shape.is_property:
             text = substitute_path(text, sparql_term(shape.path))
         elif names_path(text):
-            raise Fallback("$PATH in a node shape's SPARQL constraint")
+            raise Fallback("path-in-node-shape")
         group = focus.group(data) or focus.group_with_blank_nodes(data)
         if focus.nodes is not None and not focus.nodes:
             return []
@@ -119,7 +119,7 @@ class SparqlConstraint(Constraint):
         results = []
         for f in engine.all_nodes(focus):
             if isinstance(f, BNode):
-                raise Fallback("a SPARQL constraint on a blank-node focus node")
+                raise Fallback("blank-sparql-focus")
             query = with_prefixes(self.prefixes, inject_focus(text, "VALUES ?this { " + sparql_term(data.terms.ox(f)) + " }"))
             names, rows = data.select(query)
             data.check_rows(rows)
