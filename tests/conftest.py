@@ -34,6 +34,8 @@ TIERS: dict[str, tuple[str, ...]] = {
     "test_static_host.py": ("hosts", "slow"),
     "test_push.py": ("server", "slow"),
     "hostile/test_server.py": ("server", "slow"),
+    "hostile/test_server_bounds.py": ("server", "slow"),
+    "hostile/test_service_spellings.py": ("server", "slow"),
     "hostile/test_faults.py": ("server", "slow"),
 }
 

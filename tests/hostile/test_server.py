@@ -338,7 +338,7 @@ def worker_stops(served: Served) -> int:
 
 @pytest.mark.parametrize("params", [{"default-graph-uri": "not an IRI"}, {"named-graph-uri": "<x>"}])
 def test_a_graph_that_is_no_iri_is_a_400_and_costs_no_worker(server, params):
-    from heritage_graph.serve.pool import execute
+    from heritage_graph.serve.job import execute
 
     stops = worker_stops(server)
     answer = httpx.get(f"{server.url}/sparql", params={"query": SIMPLE, **params}, timeout=30)

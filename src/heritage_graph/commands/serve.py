@@ -31,11 +31,14 @@ from ..util.terminal import echo
               help="Seconds a SPARQL query may run before it is stopped (503).")
 @click.option("--max-rows", type=click.IntRange(min=1), default=10000, show_default=True,
               help="Rows (or triples) a query answers at most; a cut result carries X-SPARQL-MaxRows.")
+@click.option("--max-bytes", type=click.IntRange(min=1024), default=server.MAX_BYTES, show_default=True,
+              help="Bytes a query result takes at most; a result cut there carries X-SPARQL-MaxBytes, one whose "
+                   "first row is larger answers 507.")
 @click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True,
               help="SPARQL queries that run at once (one process each).")
 @click.option("--allow-service", "allow_service", multiple=True, metavar="HOST",
               help="A host (or endpoint IRI) that SPARQL SERVICE clauses may call. Repeatable; default: none.")
-def serve(host, port, data, release_dir, store_dir, base, timeout, max_rows, workers, allow_service):
+def serve(host, port, data, release_dir, store_dir, base, timeout, max_rows, max_bytes, workers, allow_service):
     """Serve the release that 'build' writes, with a read-only SPARQL endpoint and the stored queries as a web API.
 
     The release is built at start into a temporary folder (removed at exit), or taken as it is
@@ -66,7 +69,8 @@ def serve(host, port, data, release_dir, store_dir, base, timeout, max_rows, wor
     echo(f"Serving on http://{host}:{port}/ (Ctrl-C to stop)"
                + ("" if release_dir else "; building the release first"), err=True)
     server.run(host, port, store=store, release=release_dir, base=base, data_paths=list(data) or None,
-               query_timeout=timeout, max_rows=max_rows, allow_service=allow_service, workers=workers)
+               query_timeout=timeout, max_rows=max_rows, allow_service=allow_service, workers=workers,
+               max_bytes=max_bytes)
 
 
 command = serve

@@ -73,12 +73,14 @@ def _en(text: str) -> ox.Literal:
 
 
 def dcat_ap_triples(add: Add, *, base: str, issued: str, years: tuple[int, int] | None,
-                    endpoint: str | None, centroids: dict[str, tuple[float, float] | None]) -> None:
+                    endpoint: str | None, centroid: tuple[float, float] | None = None,
+                    bbox: ox.Literal | None = None) -> None:
     """Add the DCAT-AP statements of the dataset ``{base}dataset`` (not those of its distributions,
     see :func:`distribution_triples`): its publisher, contact point, coverage, themes and landing
     page, the catalogue, and the SPARQL service at ``endpoint`` when there is one. ``years`` is
-    the first and the last year the data states (no temporal coverage without one); ``centroids``
-    the coordinates (latitude, longitude) the graph gives to each place of :data:`SPATIAL`."""
+    the first and the last year the data states (no temporal coverage without one); ``centroid``
+    the coordinates (latitude, longitude) and ``bbox`` the bounding box (a WKT literal) the graph
+    gives to the place :data:`SPATIAL` names (nothing is said of what the graph does not give)."""
     rdf_type = RDF + "type"
     dataset = _n(base + DATASET)
     publisher = _n(f"{base}{DATASET}#publisher")
@@ -103,9 +105,10 @@ def dcat_ap_triples(add: Add, *, base: str, issued: str, years: tuple[int, int] 
     for place in SPATIAL:
         add(dataset, DCTERMS + "spatial", _n(place))
         add(_n(place), rdf_type, _n(DCTERMS + "Location"))
-        point = centroids.get(place)
-        if point is not None:
-            add(_n(place), DCAT + "centroid", ox.Literal(f"POINT({point[1]} {point[0]})", datatype=_n(WKT)))
+        if centroid is not None:
+            add(_n(place), DCAT + "centroid", ox.Literal(f"POINT({centroid[1]} {centroid[0]})", datatype=_n(WKT)))
+        if bbox is not None:
+            add(_n(place), DCAT + "bbox", bbox)
     if years is not None:
         period = _n(f"{base}{DATASET}#temporal")
         add(dataset, DCTERMS + "temporal", period)

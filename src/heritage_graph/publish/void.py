@@ -130,8 +130,10 @@ def void_triples(ctx: Release) -> list[ox.Triple]:
     for vocabulary in (hg, RDFS, SKOS, OWL, GEO, DCTERMS):
         add(dataset, VOID + "vocabulary", _n(vocabulary))
     stats = ctx.stats
+    where = _place_of(ctx.data, SPATIAL)
     dcat_ap_triples(add, base=base, issued=ctx.date, years=stats.years, endpoint=endpoint,
-                    centroids={place: _point_of(ctx.data, place) for place in SPATIAL})
+                    centroid=None if where is None else _point_of(ctx.data, where),
+                    bbox=None if where is None else _bbox_of(ctx.data, where))
     add(dataset, VOID + "triples", _lit(stats.triples, XSD + "integer"))
     add(dataset, VOID + "entities", _lit(stats.entities, XSD + "integer"))
     add(dataset, VOID + "distinctSubjects", _lit(stats.subjects, XSD + "integer"))
@@ -190,18 +192,30 @@ def void_triples(ctx: Release) -> list[ox.Triple]:
     return list(dict.fromkeys(triples))  # a term typed where each use of it is written, once
 
 
-def _point_of(data: web.SiteData, iri: str) -> tuple[float, float] | None:
-    """The coordinates (latitude, longitude) the graph gives to ``iri`` or to a resource of its own
-    that is ``owl:sameAs`` it."""
-    node = _n(iri)
-    for candidate in [node] + data.subjects(web.SAME_AS, node):
-        lat, lon = data.first(candidate, _n(GEO + "lat")), data.first(candidate, _n(GEO + "long"))
-        if isinstance(lat, ox.Literal) and isinstance(lon, ox.Literal):
-            try:
-                return float(lat.value), float(lon.value)
-            except ValueError:
-                continue
+def _place_of(data: web.SiteData, iris) -> ox.NamedNode | None:
+    """The graph's own resource for the place the IRIs ``iris`` name (``owl:sameAs`` one of them)."""
+    for iri in iris:
+        for candidate in data.subjects(web.SAME_AS, _n(iri)):
+            if isinstance(candidate, ox.NamedNode):
+                return candidate
     return None
+
+
+def _point_of(data: web.SiteData, place: ox.NamedNode) -> tuple[float, float] | None:
+    """The coordinates (latitude, longitude) the graph gives to ``place``."""
+    lat, lon = data.first(place, _n(GEO + "lat")), data.first(place, _n(GEO + "long"))
+    if isinstance(lat, ox.Literal) and isinstance(lon, ox.Literal):
+        try:
+            return float(lat.value), float(lon.value)
+        except ValueError:
+            return None
+    return None
+
+
+def _bbox_of(data: web.SiteData, place: ox.NamedNode) -> ox.Literal | None:
+    """The bounding box (``dcat:bbox``, a WKT literal) the graph gives to ``place``."""
+    found = data.first(place, _n(DCAT + "bbox"))
+    return found if isinstance(found, ox.Literal) else None
 
 
 def _examples(ctx: Release) -> list[ox.NamedNode]:

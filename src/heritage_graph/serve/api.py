@@ -11,12 +11,12 @@ from starlette.responses import JSONResponse
 from . import negotiation as neg
 from ..errors import QueryError
 from ..queries import catalogue as q
-from ..queries import params, run as qrun
+from ..queries import run as qrun
 from .config import Config, config_of
 from .policy import Refused, check_query
 from .responses import TRUNCATED_HEADER, error, not_acceptable, root
 from .results import serialize_result
-from .sparql import answer_response, run_job
+from .sparql import answer_response, ask_workers
 
 
 API_FORMATS = neg.RESULTS_TYPES
@@ -84,27 +84,28 @@ def api_query(request):
         if offer is None:
             return not_acceptable(request, API_FORMATS)
     try:
-        bindings = params.bind(stored, values, config.store)
-        text = params.with_values(stored.text, bindings)
+        for key in values:
+            stored.parameter(key)
     except QueryError as exc:
         return error(request, 400, str(exc), json_default=True)
+    # The parameters are bound (a label looked up in the data) and the query run in a worker.
+    job = {"stored": name, "values": values, "format": offer.suffix, "max_rows": config.max_rows,
+           "max_bytes": config.max_bytes}
     if page is None:
-        job = {"sparql": text, "format": offer.suffix, "max_rows": config.max_rows}
-        return run_job(request, job, offer)
+        return api_answer(request, job)
     size = stored.pagination
-    listed = config.listings.page(stored, page) if not bindings and config.listings else None
+    listed = config.listings.page(stored, page) if not bound(stored, values) and config.listings else None
     if listed is not None:
         # Read from the store's listing, and cut as a worker cuts a page (below).
         rows, cap = listed.result.rows, min(size, config.max_rows)
         truncated = len(rows) > cap or listed.has_next
         listed.result.rows = rows[:cap]
         response = answer_response(request, {
-            "status": "ok", "body": serialize_result(listed.result, offer.suffix), "truncated": truncated}, offer)
+            "status": "ok", "body": serialize_result(listed.result, offer.suffix), "truncated": truncated,
+            "format": offer.suffix, "kind": listed.result.kind})
     else:
         # One row more than the page holds: the worker stops at the page and says whether it was cut.
-        job = {"sparql": qrun.paginate(text, size, page, extra=1), "format": offer.suffix,
-               "max_rows": min(size, config.max_rows)}
-        response = run_job(request, job, offer)
+        response = api_answer(request, dict(job, page=page, max_rows=min(size, config.max_rows)))
     if response.status_code != 200:
         return response
     links = [(1, "first")] + ([(page - 1, "prev")] if page > 1 else [])
@@ -115,6 +116,19 @@ def api_query(request):
     response.headers["Link"] = ", ".join(
         f'<{root(request)}api/queries/{name}?{urlencode(others + [("page", n)])}>; rel="{rel}"' for n, rel in links)
     return response
+
+
+def api_answer(request, job: dict):
+    """A stored query's job run by the workers, its errors in JSON as the API answers them."""
+    answer = ask_workers(config_of(request), job)
+    if answer.get("status") == "error" and answer.get("code") == 400:
+        return error(request, 400, answer["message"], json_default=True)
+    return answer_response(request, answer)
+
+
+def bound(stored, values) -> bool:
+    """Whether a stored query runs with any parameter bound (given, or a default)."""
+    return any(values.get(p.name, p.default) is not None for p in stored.parameters)
 
 
 def stored_refused(stored, config: Config) -> Refused | None:

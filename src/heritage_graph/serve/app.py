@@ -49,6 +49,12 @@ from .sparql import sparql
 
 log = logging.getLogger("heritage_graph.serve")
 
+#: The most bytes a query result takes by default (``--max-bytes``): 32 MiB.
+MAX_BYTES = 32 * 1024 * 1024
+#: Seconds the server gives the requests under way to end once told to stop (SIGTERM, Ctrl-C);
+#: then it ends them and its query workers.
+STOP_SECONDS = 3
+
 #: What marks a folder as a release (``build`` writes them).
 RELEASE_MARKS = ("index.html", "manifest.json", "dumps/heritage-graph.nq")
 
@@ -76,7 +82,7 @@ def routes() -> list[Route]:
 
 def create_app(store=None, *, release: Path | str | None = None, base: str | None = None, data_paths=None,
                query_timeout: float = 10, max_rows: int = 10000, allow_service: Iterable[str] = (),
-               workers: int = 2, max_memory_mb: int | None = 2048):
+               workers: int = 2, max_memory_mb: int | None = 2048, max_bytes: int | None = MAX_BYTES):
     """The Starlette application serving ``release`` (a folder ``build`` wrote) and, for the SPARQL
     endpoint, the query API and the live query pages, ``store`` (an :class:`OxigraphStore` or a
     loaded dataset) holding the same data.
@@ -85,7 +91,7 @@ def create_app(store=None, *, release: Path | str | None = None, base: str | Non
     ``release`` only the live parts answer (:func:`run` builds one). ``base`` is the IRI base the
     data uses (default: ``HERITAGE_GRAPH_BASE`` or ``https://w3id.org/heritage-graph/``); ``/id/…``
     on this server stands for ``{base}id/…``. ``query_timeout`` (seconds) and ``max_rows`` bound
-    each SPARQL query; ``allow_service`` lists the hosts (or endpoint IRIs) a ``SERVICE`` clause may
+    each SPARQL query, ``max_bytes`` the size of its result; ``allow_service`` lists the hosts (or endpoint IRIs) a ``SERVICE`` clause may
     call; ``workers`` query processes run at once.
 
     :raises ConfigError: a limit that cannot be used, a store that is not an Oxigraph store, or a
@@ -96,6 +102,8 @@ def create_app(store=None, *, release: Path | str | None = None, base: str | Non
         raise ConfigError(f"the query timeout must be more than 0 seconds, not {query_timeout}")
     if max_rows < 1:
         raise ConfigError(f"the row cap must be at least 1, not {max_rows}")
+    if max_bytes is not None and max_bytes < 1024:
+        raise ConfigError(f"the byte cap must be at least 1024 bytes, not {max_bytes}")
     folder = check_release(release) if release is not None else None
     base = normal_base(base or (release_base(folder) if folder is not None else None))
     if store is None:
@@ -106,7 +114,7 @@ def create_app(store=None, *, release: Path | str | None = None, base: str | Non
                           f"got {type(store).__name__}")
     pool, listings = _pool_for(store, workers, max_memory_mb)
     config = Config(store, base, pool, float(query_timeout), int(max_rows), tuple(allow_service), prefixes_for(base),
-                    release=folder, listings=listings)
+                    release=folder, listings=listings, max_bytes=max_bytes)
 
     @asynccontextmanager
     async def lifespan(app):
@@ -203,7 +211,8 @@ def release_store(release: Path, base: str | None = None) -> OxigraphStore:
 
 def run(host: str = "127.0.0.1", port: int = 8080, *, store=None, release: Path | str | None = None,
         base: str | None = None, data_paths=None, query_timeout: float = 10, max_rows: int = 10000,
-        allow_service: Iterable[str] = (), workers: int = 2, log_level: str = "info", progress=None) -> None:
+        allow_service: Iterable[str] = (), workers: int = 2, max_bytes: int | None = MAX_BYTES, log_level: str = "info",
+        progress=None) -> None:
     """Serve a release with uvicorn until interrupted.
 
     ``release`` is a folder ``heritage-graph build`` wrote; without it the release is built now from
@@ -232,8 +241,8 @@ def run(host: str = "127.0.0.1", port: int = 8080, *, store=None, release: Path 
         if store is None:
             store = release_store(folder, base)
         app = create_app(store, release=folder, base=base, query_timeout=query_timeout, max_rows=max_rows,
-                         allow_service=allow_service, workers=workers)
-        uvicorn.run(app, host=host, port=int(port), log_level=log_level)
+                         allow_service=allow_service, workers=workers, max_bytes=max_bytes)
+        uvicorn.run(app, host=host, port=int(port), log_level=log_level, timeout_graceful_shutdown=STOP_SECONDS)
 
 
 def _check_port(host: str, port: int) -> None:

@@ -27,6 +27,8 @@ class Config:
     site_data: object = None
     #: The listings of the paginated stored queries (:mod:`heritage_graph.queries.listing`), or None.
     listings: object = None
+    #: The most bytes a query result may take (it is cut, or refused with 507, beyond), or None.
+    max_bytes: int | None = None
 
 
 def config_of(request) -> Config:

@@ -22,7 +22,7 @@ from ..errors import QueryError
 from ..queries.sparql import MAX_LENGTH, Inspection, escaped_delimiters, inspect, load_parser
 
 
-__all__ = ["Refused", "check_graphs", "check_query", "load_parser", "service_allowed"]
+__all__ = ["Refused", "check_graphs", "check_length", "check_query", "load_parser", "service_allowed"]
 
 
 class Refused(Exception):
@@ -78,9 +78,7 @@ def check_query(text: str, allow_service: Iterable[str] = ()) -> Inspection:
     ...
     heritage_graph.serve.policy.Refused: SERVICE <http://127.0.0.1:1/> is refused: this endpoint calls only allowed hosts (query.wikidata.org)
     """
-    if len(text) > MAX_LENGTH:
-        raise Refused(413, f"the query is {len(text):,} characters long; this endpoint reads queries of at most "
-                           f"{MAX_LENGTH:,} characters")
+    check_length(text)
     if escaped_delimiters(text):
         raise Refused(403, "a \\u escape that stands for a quote, a backslash, '>' or a line end is refused: "
                            "SPARQL engines disagree on where it ends a string; write the character itself")
@@ -102,6 +100,16 @@ def check_query(text: str, allow_service: Iterable[str] = ()) -> Inspection:
             raise Refused(403, f"SERVICE <{iri}> is refused: this endpoint calls only allowed hosts ({listed})")
     check_graphs(info.default_graphs + info.named_graphs, "FROM")
     return info
+
+
+def check_length(text: str) -> None:
+    """Refuse a text longer than the endpoint reads (413), before any reading of it.
+
+    :raises Refused: with the status and a one-line reason.
+    """
+    if len(text) > MAX_LENGTH:
+        raise Refused(413, f"the query is {len(text):,} characters long; this endpoint reads queries of at most "
+                           f"{MAX_LENGTH:,} characters")
 
 
 def check_graphs(iris: Iterable[str], what: str) -> None:

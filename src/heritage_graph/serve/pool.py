@@ -2,8 +2,9 @@
 
 A pyoxigraph query cannot be interrupted from Python, so a query that runs past its time is stopped
 by ending its process, and a fresh worker takes its place (:class:`QueryPool`). In the worker,
-:func:`execute` pulls the solutions one by one with a deadline check and a row cap, so most long
-queries end on their own before that; a worker's memory may be bounded (Linux).
+:func:`heritage_graph.serve.job.execute` reads the query, then pulls the solutions one by one with a
+deadline check and the row and byte caps, so most long queries end on their own before that; a
+worker's memory may be bounded (Linux). A worker ends when the server's process does.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ import threading
 import time
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
-from typing import Mapping
 
 try:
     import resource
@@ -28,8 +28,9 @@ except ImportError:  # not on Windows: no memory limit there
 import pyoxigraph as ox
 
 from ..errors import ConfigError
-from ..rdf.store import QueryResult
-from .results import serialize_result
+from ..rdf.store import OxigraphStore
+from .job import execute, one_line
+from .policy import load_parser
 
 #: Extra seconds a worker is given to answer "timed out" itself before it is stopped.
 GRACE = 0.5
@@ -173,13 +174,15 @@ class _Worker:
 def worker_main(argv: list[str]) -> None:
     """A query worker's main loop (started by :class:`QueryPool`; not for direct use)."""
     fd, kind, location, max_memory_mb = int(argv[0]), argv[1], argv[2], int(argv[3])
+    _end_with_parent()
     conn = Connection(fd)
     try:
         if kind == "path":
-            store = ox.Store.read_only(location)
+            store = OxigraphStore(location, read_only=True)
         else:
-            store = ox.Store()
-            store.load(path=location, format=ox.RdfFormat.N_QUADS)
+            store = OxigraphStore()
+            store.ox.load(path=location, format=ox.RdfFormat.N_QUADS)
+        load_parser()  # every query sent to the endpoint is read here first
         _limit_memory(max_memory_mb)
     except (OSError, ValueError, SyntaxError) as exc:
         conn.send({"status": "failed", "message": f"the query worker cannot open the data: {exc}"})
@@ -199,6 +202,20 @@ def worker_main(argv: list[str]) -> None:
         conn.send(answer)
 
 
+def _end_with_parent(every: float = 0.5) -> None:
+    """End this worker soon after the server's process ends, however it ends (killed too): a
+    thread looks every ``every`` seconds whether the worker has another parent now. (A query runs
+    without the interpreter's lock, and the parser lets it go at short intervals.)"""
+    parent = os.getppid()
+
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(every)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True, name="parent-watch").start()
+
+
 def _limit_memory(max_memory_mb: int) -> None:
     if max_memory_mb <= 0 or resource is None:
         return
@@ -212,61 +229,4 @@ def _limit_memory(max_memory_mb: int) -> None:
         pass
 
 
-def execute(store: ox.Store, job: Mapping) -> dict:
-    """Run one query job on ``store`` and serialise its result; never raises for a bad query.
-
-    ``job`` holds ``sparql``, ``format`` (an offer suffix), ``max_rows``, ``timeout`` and optionally
-    ``default_graphs``/``named_graphs``. The answer holds ``status`` (``ok``, ``timeout``, ``error``),
-    and with ``ok`` the ``body`` bytes, ``truncated`` and ``count``.
-    """
-    deadline = time.monotonic() + float(job.get("timeout", 10))
-    max_rows = int(job.get("max_rows", 10000))
-    options: dict = {}
-    try:
-        if job.get("default_graphs"):
-            options["default_graph"] = [ox.NamedNode(g) for g in job["default_graphs"]]
-        else:
-            options["use_default_graph_as_union"] = True
-        if job.get("named_graphs"):
-            options["named_graphs"] = [ox.NamedNode(g) for g in job["named_graphs"]]
-    except ValueError as exc:
-        return {"status": "error", "code": 400, "message": f"a graph named in the request is not an IRI: {one_line(exc)}"}
-    try:
-        result = store.query(job["sparql"], **options)
-        truncated = False
-        if isinstance(result, ox.QuerySolutions):
-            variables = [v.value for v in result.variables]
-            rows = []
-            for solution in result:
-                if len(rows) >= max_rows:
-                    truncated = True
-                    break
-                rows.append(tuple(solution[v] for v in variables))
-                if len(rows) % 64 == 0 and time.monotonic() > deadline:
-                    return {"status": "timeout"}
-            answer = QueryResult("select", variables, rows)
-        elif isinstance(result, ox.QueryBoolean):
-            answer = QueryResult("ask", boolean=bool(result))
-        else:
-            triples = []
-            for triple in result:
-                if len(triples) >= max_rows:
-                    truncated = True
-                    break
-                triples.append(triple)
-                if len(triples) % 64 == 0 and time.monotonic() > deadline:
-                    return {"status": "timeout"}
-            answer = QueryResult("graph", triples=triples)
-        if time.monotonic() > deadline:
-            return {"status": "timeout"}
-        body = serialize_result(answer, job.get("format", "json"), job.get("prefixes"))
-    except SyntaxError as exc:
-        return {"status": "error", "code": 400, "message": f"the query does not parse: {one_line(exc)}"}
-    except (OSError, RuntimeError, ValueError, TypeError, AttributeError) as exc:
-        return {"status": "error", "code": 500, "message": f"the query failed: {one_line(exc)}"}
-    return {"status": "ok", "body": body, "truncated": truncated, "count": len(answer), "kind": answer.kind}
-
-
-def one_line(exc: BaseException) -> str:
-    return " ".join(str(exc).split())[:500]
 

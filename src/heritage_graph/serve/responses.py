@@ -23,6 +23,8 @@ MAX_URL_BYTES = 16_384
 MAX_HEADER_BYTES = 65_536
 #: The header that says a result was cut at the row cap (the name Virtuoso uses for the same).
 TRUNCATED_HEADER = "X-SPARQL-MaxRows"
+#: The header that says a result was cut at the byte cap; its value is the cap.
+BYTES_HEADER = "X-SPARQL-MaxBytes"
 
 
 class CORS:
@@ -35,7 +37,7 @@ class CORS:
     (:data:`~heritage_graph.web.CONTENT_SECURITY_POLICY`: no script runs).
     """
 
-    EXPOSE = "Content-Location, Location, Link, Vary, " + TRUNCATED_HEADER
+    EXPOSE = f"Content-Location, Location, Link, Vary, {TRUNCATED_HEADER}, {BYTES_HEADER}"
 
     def __init__(self, app):
         self.app = app

@@ -1,7 +1,9 @@
 """The SPARQL 1.1 Protocol endpoint, for queries only, and its service description.
 
-A query is read first (:mod:`.policy`: updates, SERVICE to hosts not allowed and ``file:`` graphs
-are refused), then sent to the query workers (:mod:`.pool`); their answer becomes the response.
+A query is sent to the query workers (:mod:`.pool`), which read it first (:mod:`.policy`: updates,
+SERVICE to hosts not allowed and ``file:`` graphs are refused), then run it (:mod:`.job`), all within
+the query timeout; their answer becomes the response. The server's own process only reads the
+request and checks its length.
 """
 
 from __future__ import annotations
@@ -17,9 +19,9 @@ from starlette.responses import HTMLResponse, Response
 from . import negotiation as neg
 from ..web.templating import render as render_template
 from .config import config_of
-from .policy import Refused, check_graphs, check_query
+from .policy import Refused, check_graphs, check_length
 from .pool import PoolBusy
-from .responses import TRUNCATED_HEADER, error, media, not_acceptable, root
+from .responses import BYTES_HEADER, TRUNCATED_HEADER, error, media, not_acceptable, root
 
 log = logging.getLogger("heritage_graph.serve")
 
@@ -50,46 +52,61 @@ async def sparql(request):
     if not text.strip():
         return error(request, 400, "no query: the query is empty")
     try:
-        info = await run_in_threadpool(check_query, text, config.allow_service)
+        check_length(text)
         check_graphs(params.get("default-graph-uri") or [], "default-graph-uri")
         check_graphs(params.get("named-graph-uri") or [], "named-graph-uri")
     except Refused as exc:
         return error(request, exc.status, exc.message)
-    offers = neg.GRAPH_TYPES if info.form in ("CONSTRUCT", "DESCRIBE") else neg.RESULTS_TYPES
     wanted = (params.get("format") or params.get("output") or [None])[0]
-    if wanted:
-        offer = neg.by_name(wanted, offers)
-        if offer is None:
-            return error(request, 406, f"format {wanted!r} is not available for this query; available: "
-                                       + ", ".join(o.suffix for o in offers))
-    else:
-        offer = neg.choose(request.headers.get("accept"), offers)
-        if offer is None:
-            return not_acceptable(request, offers)
-    job = {"sparql": text, "format": offer.suffix, "max_rows": config.max_rows, "prefixes": config.prefixes,
+    formats = {}
+    for kind, offers in (("results", neg.RESULTS_TYPES), ("graph", neg.GRAPH_TYPES)):
+        offer = neg.by_name(wanted, offers) if wanted else neg.choose(request.headers.get("accept"), offers)
+        formats[kind] = offer.suffix if offer is not None else None
+    # The query is read, checked against the policy and run in a worker, within the query timeout.
+    job = {"sparql": text, "allow_service": list(config.allow_service), "formats": formats,
+           "max_rows": config.max_rows, "max_bytes": config.max_bytes, "prefixes": config.prefixes,
            "default_graphs": params.get("default-graph-uri") or [], "named_graphs": params.get("named-graph-uri") or []}
-    return await run_in_threadpool(run_job, request, job, offer)
+    return await run_in_threadpool(run_job, request, job, wanted)
 
 
-def run_job(request, job: dict, offer: neg.Offer):
-    """Send a job to the query workers and turn the answer into a response."""
-    config = config_of(request)
+def unacceptable(request, kind: str, wanted: str | None):
+    """406 for a query whose form (``results`` or ``graph``) no accepted format fits."""
+    offers = neg.GRAPH_TYPES if kind == "graph" else neg.RESULTS_TYPES
+    if wanted:
+        return error(request, 406, f"format {wanted!r} is not available for this query; available: "
+                                   + ", ".join(o.suffix for o in offers))
+    return not_acceptable(request, offers)
+
+
+def ask_workers(config, job: dict) -> dict:
+    """Send a job to the query workers; their answer, or ``{"status": "busy"}`` when none was free."""
     started = time.monotonic()
     try:
         answer = config.pool.run(job, config.query_timeout, wait=max(config.query_timeout, WORKER_WAIT))
     except PoolBusy:
-        return error(request, 503, f"the server is busy: all {config.pool.size} query workers were taken for "
-                                   f"{max(config.query_timeout, WORKER_WAIT):g} s; try again shortly",
-                     {"Retry-After": "5"})
+        return {"status": "busy"}
     if answer.get("status") == "died":
-        log.warning("a query worker stopped after %.1f s: %s", time.monotonic() - started, job["sparql"][:200])
-    return answer_response(request, answer, offer)
+        log.warning("a query worker stopped after %.1f s: %s", time.monotonic() - started,
+                    str(job.get("sparql") or job.get("stored"))[:200])
+    return answer
 
 
-def answer_response(request, answer: dict, offer: neg.Offer):
+def run_job(request, job: dict, wanted: str | None = None):
+    """Send a job to the query workers and turn the answer into a response."""
+    answer = ask_workers(config_of(request), job)
+    if answer.get("status") == "unacceptable":
+        return unacceptable(request, answer["kind"], wanted)
+    return answer_response(request, answer)
+
+
+def answer_response(request, answer: dict):
     """A worker's answer (or one read from a listing) as a response."""
     config = config_of(request)
     status = answer.get("status")
+    if status == "busy":
+        return error(request, 503, f"the server is busy: all {config.pool.size} query workers were taken for "
+                                   f"{max(config.query_timeout, WORKER_WAIT):g} s; try again shortly",
+                     {"Retry-After": "5"})
     if status == "timeout":
         return error(request, 503, f"the query ran longer than {config.query_timeout:g} s and was stopped; "
                                    "narrow it down or add a LIMIT", {"Retry-After": "5"})
@@ -101,7 +118,10 @@ def answer_response(request, answer: dict, offer: neg.Offer):
     headers = {"Vary": "Accept"}
     if answer.get("truncated"):
         headers[TRUNCATED_HEADER] = str(config.max_rows)
-    return Response(answer["body"], media_type=media(offer), headers=headers)
+    if answer.get("cut_bytes"):
+        headers[BYTES_HEADER] = str(config.max_bytes)
+    offers = neg.GRAPH_TYPES if answer.get("kind") == "graph" else neg.RESULTS_TYPES
+    return Response(answer["body"], media_type=media(neg.by_suffix(answer["format"], offers)), headers=headers)
 
 
 async def sparql_params(request) -> dict[str, list[str]]:
@@ -152,7 +172,7 @@ def service_description(request):
     offer = neg.choose(request.headers.get("accept"), offers)
     if offer is None:
         return not_acceptable(request, offers)
-    endpoint = str(request.url.replace(query=""))
+    endpoint = config_of(request).base + "sparql"  # as the release's VoID says; never the request's Host
     if offer.rdf_format is None:
         page = render_template("sparql.html", root=root(request), title="SPARQL endpoint",
                                     example="SELECT * WHERE { ?s ?p ?o } LIMIT 10")
