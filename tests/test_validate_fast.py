@@ -51,7 +51,8 @@ def both(dataset, shapes=None):
 def compare(dataset, shapes=None) -> str:
     """Both engines on ``dataset``: the same findings, or the same refusal. Returns how the fast
     engine ran: "fast", or "fallback" when it left the data to pySHACL (only for numbers that are
-    not valid for their datatype, which pySHACL's SPARQL reads differently)."""
+    not valid for their datatype, which pySHACL's SPARQL reads differently, and for literals the
+    store rewrote where the shapes' SPARQL may read them)."""
     outcomes = []
     for engine in ("fast", "pyshacl"):
         try:
@@ -67,7 +68,11 @@ def compare(dataset, shapes=None) -> str:
     assert_same(fast, reference)
     if fast.engine == "fast":
         return "fast"
-    assert len(fast.notes) == 1 and "a number that is not valid for its datatype" in fast.notes[0], fast.notes
+    # numbers not valid for their datatype, and literals the store rewrote where the shapes'
+    # SPARQL may read them (random data write "1954.0" for a year)
+    allowed = [shacl.FALLBACKS[key].what for key in shacl.FALLBACKS
+               if key == "invalid-number" or key.startswith("rewritten-")]
+    assert len(fast.notes) == 1 and any(what in fast.notes[0] for what in allowed), fast.notes
     return "fallback"
 
 

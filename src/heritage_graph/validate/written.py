@@ -13,7 +13,8 @@ found in the file; so validation reads the literals from the files, not from the
   form (few or none: the project's own data write one, a distance of ``0.0`` km);
 - :meth:`WrittenData.overlay` gives the values as written where the store rewrote one, which the
   fast engine reads in place of the store's;
-- :meth:`WrittenData.graph` is the data as written, an rdflib graph for pySHACL.
+- :meth:`WrittenData.graph` is the data as written, an rdflib graph for pySHACL (the store's
+  triples, with the values as written where the store rewrote one).
 
 >>> import pyoxigraph as ox
 >>> decimal = ox.NamedNode("http://www.w3.org/2001/XMLSchema#decimal")
@@ -72,6 +73,8 @@ class WrittenData:
         self._quads: list[ox.Quad] | None = None
         self._rewritten: dict | None = None
         self._holding: dict = {}  # file → (its typed literals, the graphs it writes into)
+        self._overlay: dict | None = None
+        self._pairs: set = set()  # the (subject, predicate) holding a rewritten literal (Oxigraph terms)
 
     def quads(self) -> list[ox.Quad]:
         """Every quad of the files as parsed, and those of the store's other graphs."""
@@ -96,14 +99,32 @@ class WrittenData:
         return self._rewritten
 
     def graph(self) -> rdflib.Graph:
-        """The data as written, one rdflib graph (graph names dropped), as pySHACL reads it."""
-        return to_rdflib(self.quads())
+        """The data as written, one rdflib graph (graph names dropped), as pySHACL reads it: the
+        store's triples, with the objects as written (:meth:`overlay`) where the store rewrote one,
+        so that a blank node has the same name in both engines' reports. Where a blank node holds
+        a rewritten literal (which the store names otherwise), the files as parsed."""
+        overlay = self.overlay()
+        if any(isinstance(s, rdflib.BNode) for s, _p in overlay):
+            return to_rdflib(self.quads())
+        store = self.dataset.store.ox
+        pairs = self._pairs
+        graph = to_rdflib(q for q in store.quads_for_pattern(None, None, None, None)
+                          if (q.subject, q.predicate) not in pairs)
+        for (subject, predicate), objects in overlay.items():
+            for o in objects:
+                graph.add((subject, predicate, o))
+        return graph
 
     def overlay(self) -> dict[tuple, set]:
         """For each (subject, predicate) holding a literal the store rewrote, its objects as written
         (rdflib terms), which the fast engine reads instead of the store's: those of the files
         holding a rewritten literal, parsed again, and the store's in the graphs no such file
         writes into (whose literals are all as written)."""
+        if self._overlay is None:
+            self._overlay = self._read_overlay()
+        return self._overlay
+
+    def _read_overlay(self) -> dict[tuple, set]:
         rewritten = self.rewritten()
         if not rewritten:
             return {}
@@ -115,7 +136,7 @@ class WrittenData:
                   if self._holding[loaded.path][1] & graphs or any(isinstance(g, ox.BlankNode)
                                                                    for g in self._holding[loaded.path][1])]
         quads = [q for loaded in reread for q in parse_file(loaded.path, graph=loaded.graph, base=self.base)]
-        pairs = {(q.subject, q.predicate) for q in quads if q.object in rewritten}
+        pairs = self._pairs = {(q.subject, q.predicate) for q in quads if q.object in rewritten}
         rdf = Terms().rdf
         found: dict[tuple, set] = {}
         for q in quads:
