@@ -87,6 +87,16 @@ def _relative(item) -> str:
         return ""
 
 
+def pytest_terminal_summary(terminalreporter):
+    """The pass counts of the W3C SHACL test suites, when their tests ran (tests/test_w3c_shacl.py)."""
+    import sys  # lazy: the suite's module is imported only when its tests were collected
+    module = next((m for name, m in list(sys.modules.items()) if name.endswith("test_w3c_shacl")), None)
+    for engine, counts in sorted(getattr(module, "COUNTS", {}).items()):
+        handed = f", {counts['handed to pySHACL']} handed to pySHACL" if engine == "fast" else ""
+        terminalreporter.write_line(f"W3C SHACL suites, --engine {engine}: {counts['passed']} of "
+                                    f"{counts['cases']} cases pass{handed}")
+
+
 def pytest_collection_modifyitems(config, items):
     for item in items:
         where = _relative(item)

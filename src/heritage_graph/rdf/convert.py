@@ -2,13 +2,17 @@
 
 Both validation engines and pyLODE read the data through rdflib; every term crosses over the
 same way, so that a literal compares equal on both sides: Oxigraph writes ``"x"^^xsd:string``
-where rdflib keeps a plain ``"x"``, and the plain form is what crosses.
+where rdflib keeps a plain ``"x"``, and the plain form is what crosses. A typed literal keeps its
+lexical form as given (rdflib would otherwise rewrite ``"01"^^xsd:integer`` as ``"1"``): a term
+parsed from a file crosses as it is written there.
 
 >>> import pyoxigraph as ox
 >>> to_rdflib_term(ox.Literal("x"))
 rdflib.term.Literal('x')
 >>> to_ox_term(to_rdflib_term(ox.Literal("x", language="en")))
 <Literal value=x language=en>
+>>> str(to_rdflib_term(ox.Literal("01", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))))
+'01'
 """
 
 from __future__ import annotations
@@ -48,7 +52,8 @@ class Terms:
 
 
 def to_rdflib_term(term):
-    """An Oxigraph term as rdflib term; ``xsd:string`` literals become plain literals."""
+    """An Oxigraph term as rdflib term; ``xsd:string`` literals become plain literals, typed
+    literals keep their lexical form."""
     if isinstance(term, ox.NamedNode):
         return URIRef(term.value)
     if isinstance(term, ox.BlankNode):
@@ -57,7 +62,7 @@ def to_rdflib_term(term):
         return Literal(term.value, lang=term.language)
     if term.datatype.value == _XSD_STRING:
         return Literal(term.value)
-    return Literal(term.value, datatype=URIRef(term.datatype.value))
+    return Literal(term.value, datatype=URIRef(term.datatype.value), normalize=False)
 
 
 def to_ox_term(term):

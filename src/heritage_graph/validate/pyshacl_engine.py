@@ -1,5 +1,5 @@
-"""The reference engine: pySHACL on an in-memory rdflib copy of the store (ten times faster for
-pySHACL than an Oxigraph-backed graph), its report graph as the results."""
+"""The reference engine: pySHACL on an in-memory rdflib graph of the data as written in the files
+(ten times faster for pySHACL than an Oxigraph-backed graph), its report graph as the results."""
 
 from __future__ import annotations
 
@@ -7,16 +7,13 @@ import pyshacl
 from pyshacl.errors import ReportableRuntimeError, ShapeLoadError
 
 from ..errors import InputError
-from ..rdf.convert import to_rdflib
-from ..rdf.load import Dataset
 
 
-def run_pyshacl(dataset: Dataset, shapes_graph):
-    """pySHACL's report graph for the data of ``dataset`` (copied into an rdflib graph).
+def run_pyshacl(data_graph, shapes_graph):
+    """pySHACL's report graph for ``data_graph`` (an rdflib graph, see :mod:`.written`).
 
     :raises InputError: pySHACL cannot use the shapes.
     """
-    data_graph = to_rdflib(dataset.store.quads())
     try:
         _conforms, results_graph, _text = pyshacl.validate(
             data_graph,

@@ -47,7 +47,7 @@ and :mod:`.sparql` (the constraint components), :mod:`.engine` (running them), :
 from .engine import Engine, validate_store
 from .report import Result, report_graph, results_from_graph
 from .rewrite import lateral_paths, with_prefixes
-from .scope import SUPPORTED, Fallback, Unsupported
+from .scope import FALLBACKS, SUPPORTED, Fallback, Unsupported
 
-__all__ = ["SUPPORTED", "Engine", "Fallback", "Result", "Unsupported", "lateral_paths", "report_graph",
+__all__ = ["FALLBACKS", "SUPPORTED", "Engine", "Fallback", "Result", "Unsupported", "lateral_paths", "report_graph",
            "results_from_graph", "validate_store", "with_prefixes"]

@@ -13,9 +13,9 @@ from rdflib import Literal
 from .constraints import (CountConstraint, LessThanOrEqualsConstraint, PropertyConstraint,
                           QualifiedConstraint, UniqueLangConstraint)
 from .rewrite import lateral_paths, with_prefixes
-from .scope import Unsupported
+from .scope import FALLBACKS, Unsupported
 from .shapes import Shape, find_shapes, read_prefixes, read_shape, read_targets, services_of, shape_name
-from .sparql import SparqlConstraint, SparqlConstraints
+from .sparql import SparqlConstraint, SparqlConstraints, tests_this_in_a_group
 from .terms import RDF_TYPE, SH
 from .values import (ClassConstraint, DatatypeConstraint, InConstraint, LanguageInConstraint, LengthConstraint,
                      LogicalConstraint, NodeKindConstraint, PatternConstraint, RangeConstraint)
@@ -27,22 +27,24 @@ def compile_shapes(sg) -> dict[object, Shape]:
     :raises Unsupported: the shapes use a feature the engine does not evaluate.
     """
     shapes: dict = {}
-    problems: list[str] = []
+    problems: list[Unsupported] = []
 
-    def fail(node, what):
-        problems.append(f"{shape_name(sg, node)}: {what}")
+    def fail(node, key, detail=None):
+        problems.append(Unsupported(key, detail, where=shape_name(sg, node)))
 
     # Features that change the data or the machinery: never evaluated here.
-    for kind, what in ((SH.ConstraintComponent, "a custom constraint component"),
-                       (SH.SPARQLFunction, "a SHACL function"), (SH.SHACLFunction, "a SHACL function"),
-                       (SH.SPARQLTargetType, "a SPARQL target type"), (SH.JSTargetType, "a JavaScript target type"),
-                       (SH.JSFunction, "a JavaScript function")):
+    for kind, key in ((SH.ConstraintComponent, "custom-component"), (SH.SPARQLFunction, "function"),
+                      (SH.SHACLFunction, "function"), (SH.SPARQLTargetType, "target-type"),
+                      (SH.JSTargetType, "javascript"), (SH.JSFunction, "javascript")):
         for node in sg.subjects(RDF_TYPE, kind):
-            fail(node, what)
+            fail(node, key)
+    for p in (SH.validator, SH.nodeValidator, SH.propertyValidator, SH.parameter):
+        for node in set(sg.subjects(p, None)):
+            fail(node, "custom-component")
     for node in set(sg.subjects(SH.rule, None)):
-        fail(node, "SHACL rules (sh:rule)")
+        fail(node, "rule")
     for node in set(sg.subjects(SH.expression, None)):
-        fail(node, "node expressions (sh:expression)")
+        fail(node, "expression")
 
     node_shapes, property_shapes = find_shapes(sg, fail)
     advanced_params = set(ALL_CONSTRAINT_PARAMETERS)
@@ -65,14 +67,14 @@ def compile_shapes(sg) -> dict[object, Shape]:
             try:
                 constraint = _read_constraint(sg, shape, cls, fail)
             except Unsupported as exc:
-                fail(node, str(exc))
+                fail(node, exc.keys[0], exc.detail)
                 continue
             if constraint is not None:
                 shape.constraints.append(constraint)
 
     _check_references(shapes, fail)
     if problems:
-        raise Unsupported("; ".join(sorted(set(problems))))
+        raise Unsupported.gathered(problems)
     return shapes
 
 
@@ -85,25 +87,25 @@ def _read_constraint(sg, shape: Shape, cls, fail):
     if name == "DatatypeConstraintComponent":
         values = objects(SH.datatype)
         if len(values) != 1:
-            raise Unsupported("more than one sh:datatype")
+            raise Unsupported("ill-formed", "sh:datatype")
         return _with(DatatypeConstraint(values[0]), cls)
     if name == "NodeKindConstraintComponent":
         values = objects(SH.nodeKind)
         if len(values) != 1:
-            raise Unsupported("more than one sh:nodeKind")
+            raise Unsupported("ill-formed", "sh:nodeKind")
         return _with(NodeKindConstraint(values[0]), cls)
     if name == "InConstraintComponent":
         lists = objects(SH["in"])
         if len(lists) != 1:
-            raise Unsupported("more than one sh:in")
+            raise Unsupported("ill-formed", "sh:in")
         return _with(InConstraint(list(sg.items(lists[0]))), cls)
     if name == "PatternConstraintComponent":
         patterns = objects(SH.pattern)
         if any(not isinstance(p, Literal) for p in patterns):
-            raise Unsupported("sh:pattern must be a literal")
+            raise Unsupported("ill-formed", "sh:pattern")
         flags = set(objects(SH.flags))
         if len(flags) > 1:
-            raise Unsupported("more than one sh:flags")
+            raise Unsupported("ill-formed", "sh:flags")
         return _with(PatternConstraint(patterns, next(iter(flags)) if flags else None), cls)
     if name == "LanguageInConstraintComponent":
         lists = []
@@ -111,14 +113,14 @@ def _read_constraint(sg, shape: Shape, cls, fail):
             tags = set()
             for item in sg.items(lst):
                 if not isinstance(item, Literal) or not isinstance(item.value, str):
-                    raise Unsupported("sh:languageIn must list strings")
+                    raise Unsupported("ill-formed", "sh:languageIn")
                 tags.add(str(item.value).lower())
             lists.append(tags)
         return _with(LanguageInConstraint(lists), cls)
     if name == "UniqueLangConstraintComponent":
         values = objects(SH.uniqueLang)
         if len(values) != 1 or not shape.is_property:
-            raise Unsupported("sh:uniqueLang needs one value, on a property shape")
+            raise Unsupported("ill-formed", "sh:uniqueLang")
         return UniqueLangConstraint(values[0], cls)
     if name in ("MinInclusiveConstraintComponent", "MaxInclusiveConstraintComponent",
                 "MinExclusiveConstraintComponent", "MaxExclusiveConstraintComponent"):
@@ -128,13 +130,13 @@ def _read_constraint(sg, shape: Shape, cls, fail):
         parameter = cls.constraint_parameters()[0]
         values = objects(parameter)
         if len(values) != 1:
-            raise Unsupported(f"more than one {parameter}")
+            raise Unsupported("ill-formed", _short(parameter))
         return LengthConstraint(parameter, values[0], cls)
     if name in ("MinCountConstraintComponent", "MaxCountConstraintComponent"):
         parameter = cls.constraint_parameters()[0]
         values = objects(parameter)
         if len(values) != 1 or not shape.is_property:
-            raise Unsupported(f"{parameter} needs one value, on a property shape")
+            raise Unsupported("ill-formed", _short(parameter))
         return CountConstraint(name.startswith("Min"), values[0], cls)
     if name == "LessThanOrEqualsConstraintComponent":
         return LessThanOrEqualsConstraint(objects(SH.lessThanOrEquals), cls)
@@ -144,7 +146,7 @@ def _read_constraint(sg, shape: Shape, cls, fail):
         for lst in objects(SH[kind]):
             items = list(sg.items(lst))
             if not items:
-                raise Unsupported(f"sh:{kind} needs a list of shapes")
+                raise Unsupported("ill-formed", f"sh:{kind}")
             members.append(items)
         return LogicalConstraint(kind, members, cls)
     if name == "NotConstraintComponent":
@@ -159,9 +161,9 @@ def _read_constraint(sg, shape: Shape, cls, fail):
         maxs = set(objects(SH.qualifiedMaxCount))
         for values in (mins, maxs):
             if len(values) > 1 or any(not isinstance(v, Literal) or not isinstance(v.value, int) for v in values):
-                raise Unsupported("sh:qualifiedMinCount/sh:qualifiedMaxCount need one whole number")
+                raise Unsupported("ill-formed", "sh:qualifiedMinCount, sh:qualifiedMaxCount")
         if not value_shapes or (not mins and not maxs):
-            raise Unsupported("sh:qualifiedValueShape needs a shape and a count")
+            raise Unsupported("ill-formed", "sh:qualifiedValueShape")
         disjoint = any(isinstance(d, Literal) and isinstance(d.value, bool) and d.value
                        for d in objects(SH.qualifiedValueShapesDisjoint))
         siblings = {}
@@ -178,8 +180,8 @@ def _read_constraint(sg, shape: Shape, cls, fail):
                                    next(iter(maxs)).value if maxs else None, disjoint, siblings, cls)
     if name == "SPARQLBasedConstraint":
         return _read_sparql(sg, shape, fail)
-    parameters = ", ".join(_short(p) for p in cls.constraint_parameters())
-    raise Unsupported(f"the constraint {parameters}")
+    key = _short(cls.constraint_parameters()[0])
+    raise Unsupported(key) if key in FALLBACKS else Unsupported("custom-component", key)
 
 
 def _short(iri) -> str:
@@ -196,7 +198,7 @@ def _read_sparql(sg, shape, fail):
     for s in set(sg.objects(shape.node, SH.sparql)):
         selects = list(sg.objects(s, SH.select))
         if len(selects) != 1 or not isinstance(selects[0], Literal) or not isinstance(selects[0].value, str):
-            raise Unsupported("sh:sparql needs one sh:select")
+            raise Unsupported("ill-formed", "sh:sparql needs one sh:select")
         text = str(selects[0].value)
         deactivated = list(sg.objects(s, SH.deactivated))
         if deactivated and isinstance(deactivated[0], Literal) and bool(deactivated[0].value):
@@ -208,17 +210,18 @@ def _read_sparql(sg, shape, fail):
                             (helper.has_as_var_regex, "AS")):
             found = regex.search(text)
             if found and (what != "AS" or found.group(1) in ("this", "shapesGraph", "currentShape")):
-                raise Unsupported(f"a SPARQL constraint with {what}")
+                raise Unsupported("service") if what == "SERVICE" else Unsupported("sparql-form", what)
         if re.search(r"\b(LIMIT|OFFSET|COUNT|SUM|AVG|MIN|MAX|GROUP_CONCAT|SAMPLE)\b", text, flags=re.IGNORECASE):
             # the store repeats a triple found in two files; these would count it twice
-            raise Unsupported("a SPARQL constraint with aggregates, LIMIT or OFFSET")
+            raise Unsupported("sparql-counting")
         prefixes = read_prefixes(sg, s, fail)
+        if tests_this_in_a_group(with_prefixes(prefixes, text)):
+            raise Unsupported("pre-binding")
         endpoints = services_of(with_prefixes(prefixes, text))
         if endpoints is None or endpoints:
-            raise Unsupported("a SPARQL constraint with SERVICE" if endpoints else
-                              "a SPARQL constraint that cannot be read")
+            raise Unsupported("service" if endpoints else "sparql-unreadable", "a SPARQL constraint")
         messages = set(sg.objects(s, SH.message))
-        constraints.append(SparqlConstraint(s, lateral_paths(text), prefixes, messages))
+        constraints.append(SparqlConstraint(s, lateral_paths(text), prefixes, messages, text))
     return SparqlConstraints(constraints)
 
 
@@ -231,18 +234,18 @@ def _check_references(shapes: dict, fail) -> None:
             if isinstance(c, PropertyConstraint):
                 for n in c.nodes:
                     if n not in shapes or not shapes[n].is_property:
-                        fail(node, "sh:property points to no property shape")
+                        fail(node, "ill-formed", "sh:property")
                 refs.extend(c.nodes)
             elif isinstance(c, LogicalConstraint):
                 for nodes in c.members:
                     for n in nodes:
                         if n not in shapes:
-                            fail(node, f"sh:{c.kind} points to no shape")
+                            fail(node, "ill-formed", f"sh:{c.kind}")
                     refs.extend(nodes)
             elif isinstance(c, QualifiedConstraint):
                 for n in list(c.value_shapes) + [s for ss in c.siblings.values() for s in ss]:
                     if n not in shapes:
-                        fail(node, "sh:qualifiedValueShape points to no shape")
+                        fail(node, "ill-formed", "sh:qualifiedValueShape")
                 refs.extend(c.value_shapes)
         edges[node] = [r for r in refs if r in shapes]
     state: dict = {}
@@ -251,7 +254,7 @@ def _check_references(shapes: dict, fail) -> None:
         state[n] = 1
         for m in edges.get(n, ()):
             if state.get(m) == 1:
-                fail(n, "shapes that refer to themselves")
+                fail(n, "recursion")
             elif m not in state:
                 visit(m)
         state[n] = 2

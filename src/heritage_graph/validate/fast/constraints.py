@@ -17,7 +17,7 @@ class CountConstraint(Constraint):
 
     def __init__(self, minimum: bool, bound, pyshacl_class):
         if not isinstance(bound, Literal) or not isinstance(bound.value, int):
-            raise Unsupported("sh:minCount/sh:maxCount need a whole number")
+            raise Unsupported("ill-formed", "sh:minCount, sh:maxCount")
         self.minimum = minimum
         self.bound = int(bound.value)
         self.component = SH.MinCountConstraintComponent if minimum else SH.MaxCountConstraintComponent
@@ -55,7 +55,8 @@ class UniqueLangConstraint(Constraint):
     component = SH.UniqueLangConstraintComponent
 
     def __init__(self, flag, pyshacl_class):
-        self.active = isinstance(flag, Literal) and flag.value is True
+        # only the literal true activates it: "1"^^xsd:boolean is another term, and is ignored
+        self.active = flag == Literal("true", datatype=XSD.boolean)
         self.pyshacl_class = pyshacl_class
 
     def evaluate(self, engine, shape, focus):
@@ -87,7 +88,7 @@ class LessThanOrEqualsConstraint(Constraint):
     def __init__(self, properties, pyshacl_class):
         for p in properties:
             if not isinstance(p, URIRef):
-                raise Unsupported("sh:lessThanOrEquals needs an IRI")
+                raise Unsupported("ill-formed", "sh:lessThanOrEquals")
         self.properties = properties
         self.pyshacl_class = pyshacl_class
 
@@ -113,7 +114,7 @@ class LessThanOrEqualsConstraint(Constraint):
         compare_values = engine.data.objects(f, prop)
         for value_node in shape.value_nodes(engine.data, f):
             if isinstance(value_node, BNode):
-                raise Fallback("sh:lessThanOrEquals on a blank node")
+                raise Fallback("blank-less-than-or-equals")
             original = value_node
             value_is_string = False
             if isinstance(value_node, URIRef):
@@ -122,7 +123,7 @@ class LessThanOrEqualsConstraint(Constraint):
                 value_node, value_is_string = value_node.value, True
             for compare in compare_values:
                 if isinstance(compare, BNode):
-                    raise Fallback("sh:lessThanOrEquals on a blank node")
+                    raise Fallback("blank-less-than-or-equals")
                 compare_is_string = False
                 if isinstance(compare, URIRef):
                     compare, compare_is_string = str(compare), True

@@ -14,10 +14,20 @@ from .terms import RDF_TYPE
 
 
 class Data:
-    """The data graph: the union of the store's graphs, each triple counted once."""
+    """The data graph: the union of the store's graphs, each triple counted once.
 
-    def __init__(self, store: ox.Store):
+    ``overlay`` gives, for a (subject, predicate) holding a literal the store rewrote, the objects
+    as written in the files (:meth:`heritage_graph.validate.written.WrittenData.overlay`); they are
+    read in place of the store's.
+    """
+
+    def __init__(self, store: ox.Store, overlay: dict | None = None, stored_forms: frozenset = frozenset()):
         self.store = store
+        self.overlay = overlay or {}
+        #: The store's forms of the rewritten literals (Oxigraph terms).
+        self.stored_forms = stored_forms
+        #: The subjects whose values the overlay gives (some of their values are not the store's).
+        self.rewritten_subjects = frozenset(s for s, _p in self.overlay)
         self.terms = Terms()
         self._objects: dict = {}
         self._classes: dict = {}
@@ -30,11 +40,20 @@ class Data:
         try:
             solutions = self.store.query(sparql, use_default_graph_as_union=True)
         except (SyntaxError, OSError, ValueError, RuntimeError) as exc:
-            raise Fallback(f"the query cannot run on the store ({exc})") from exc
+            raise Fallback("store-query", str(exc)) from exc
         if not isinstance(solutions, ox.QuerySolutions):  # the store read an ASK, CONSTRUCT or DESCRIBE
-            raise Fallback("a SPARQL query of the shapes that is not a SELECT")
+            raise Fallback("not-select")
         names = [v.value for v in solutions.variables]
         return names, [tuple(solution[n] for n in names) for solution in solutions]
+
+    def check_rows(self, rows) -> None:
+        """Refuse rows of a SPARQL query of the shapes holding the store's form of a rewritten
+        literal: the answer would name a value that is not in the files.
+
+        :raises Fallback: a row holds one.
+        """
+        if self.stored_forms and any(t in self.stored_forms for row in rows for t in row):
+            raise Fallback("rewritten-answer")
 
     def column(self, sparql: str) -> list:
         """The first column of a SELECT's rows, as rdflib terms."""
@@ -45,7 +64,7 @@ class Data:
     def objects(self, subject, predicate) -> set:
         """The values of ``predicate`` on ``subject`` (rdflib terms), as a set like rdflib's graph."""
         key = (subject, predicate)
-        found = self._objects.get(key)
+        found = self.overlay.get(key) or self._objects.get(key)
         if found is not None:
             return found
         if isinstance(subject, Literal):
@@ -85,6 +104,8 @@ class Data:
             if node in seen:
                 continue
             seen.add(node)
+            if node in self.rewritten_subjects:
+                raise Fallback("rewritten-blank")
             for q in self.store.quads_for_pattern(self.terms.ox(node), None, None, None):
                 o = self.terms.rdf(q.object)
                 yield node, self.terms.rdf(q.predicate), o

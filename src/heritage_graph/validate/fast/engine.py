@@ -14,6 +14,7 @@ from rdflib import BNode, URIRef
 from .compile import compile_shapes
 from .data import Data
 from .expressions import safe
+from .literals import check_overlay
 from .focus import PROBE_VALUES, SMALL, Focus, ValueProbe, member_test, sort_key
 from .report import Result
 from .scope import Fallback
@@ -45,10 +46,17 @@ class Engine:
         """The shapes that apply to data: not deactivated, with targets."""
         return [shape for shape in self.shapes.values() if not shape.deactivated and shape.has_targets]
 
-    def validate(self, store: ox.Store, done: Callable[[], object] | None = None) -> list[Result]:
+    def validate(self, store: ox.Store, done: Callable[[], object] | None = None,
+                 overlay: dict | None = None, stored_forms: frozenset = frozenset()) -> list[Result]:
         """Every result of every shape on the data in ``store`` (all its graphs as one); ``done`` is
-        called after each of the :attr:`active_shapes`."""
-        self.data = Data(store)
+        called after each of the :attr:`active_shapes`. ``overlay`` gives the values as written
+        where the store rewrote a literal (:class:`~.data.Data`); the focus nodes holding one are
+        checked whatever the candidate queries find, and SPARQL that could read one differently
+        is left to pySHACL (:func:`.literals.check_overlay`); ``stored_forms`` are the store's
+        forms of those literals."""
+        self.data = Data(store, overlay, stored_forms)
+        if overlay:
+            check_overlay(self, overlay)
         if self.uses_sparql:
             self._check_sparql_literals()
         results: list[Result] = []
@@ -80,8 +88,7 @@ class Engine:
             found = self.data.column(
                 f"SELECT ?o WHERE {{ ?s ?p ?o . FILTER (isLiteral(?o) && DATATYPE(?o) = <{invalid[0]}> "
                 f"&& !isNumeric(?o)) }} LIMIT 1")
-            raise Fallback(f"a number that is not valid for its datatype ({note_term(found[0])}), "
-                           "which the SPARQL rules of pySHACL and of the store read differently")
+            raise Fallback("invalid-number", note_term(found[0]))
 
     def targets(self, shape: Shape) -> Focus:
         data = self.data
@@ -90,7 +97,7 @@ class Engine:
         for cls in shape.target_classes:
             classes.update(data.subclasses(cls))
         if any(isinstance(c, BNode) for c in classes):
-            raise Fallback("a target class has a blank-node subclass")
+            raise Fallback("blank-subclass")
         if classes:
             listed = " ".join(sparql_term(c) for c in sorted(classes, key=str))
             parts.append(f"{{ VALUES ?targetClass {{ {listed} }} ?this a ?targetClass }}")
@@ -101,6 +108,7 @@ class Engine:
         explicit = list(shape.target_nodes)
         for query in shape.sparql_targets:
             names, rows = data.select(query)
+            data.check_rows(rows)
             if "this" in names:
                 k = names.index("this")
                 explicit.extend(data.terms.rdf(row[k]) for row in rows if row[k] is not None)
@@ -144,7 +152,7 @@ class Engine:
             if focus.member is not None:
                 found = self._probe_values(focus, where)
                 if found is not None:
-                    return sorted(found, key=sort_key)
+                    return self._with_rewritten(focus, found)
             where = where.fragment()
         if callable(where):
             query = where(group)
@@ -155,8 +163,17 @@ class Engine:
         else:
             query = f"SELECT DISTINCT ?this WHERE {{ {group} {where} }}"
         found = set(self.data.column(query))
+        return self._with_rewritten(focus, found)
+
+    def _with_rewritten(self, focus: Focus, found: set) -> list:
+        """The candidates ``found``, with the focus nodes holding a literal the store rewrote."""
+        rewritten = self.data.rewritten_subjects
         if focus.nodes is not None:
-            return [n for n in focus.nodes if n in found]
+            return [n for n in focus.nodes if n in found or n in rewritten]
+        extra = rewritten - found
+        if extra:
+            listed = " ".join(sparql_term(self.data.terms.ox(n)) for n in extra)
+            found |= set(self.data.column(f"SELECT ?this WHERE {{ VALUES ?this {{ {listed} }} {{ {focus.member} }} }}"))
         return sorted(found, key=sort_key)
 
     def _probe_values(self, focus: Focus, probe: ValueProbe) -> set | None:

@@ -61,10 +61,10 @@ def inject_focus(select: str, group: str) -> str:
             continue
         if select[position] == "{":
             if not where_seen and re.search(r"\bEXISTS\s*$", select[:position], flags=re.IGNORECASE):
-                raise Fallback("EXISTS in a SELECT clause")
+                raise Fallback("exists-in-select")
             return select[: position + 1] + " " + group + " " + select[position + 1:]
         position += 1
-    raise Unsupported("a SPARQL query without a WHERE clause")
+    raise Unsupported("no-where")
 
 
 _MASK = re.compile(r'"""(?:[^"\\]|\\.|"(?!""))*"""' r"|'''(?:[^'\\]|\\.|'(?!''))*'''"

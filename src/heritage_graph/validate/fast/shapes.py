@@ -33,7 +33,8 @@ class Shape:
     target_nodes: list = field(default_factory=list)
     target_subjects_of: list = field(default_factory=list)
     target_objects_of: list = field(default_factory=list)
-    sparql_targets: list = field(default_factory=list)  # (query text with prefixes)
+    sparql_targets: list = field(default_factory=list)  # (query text with prefixes, made to run on the store)
+    sparql_target_texts: list = field(default_factory=list)  # (the same as written, with prefixes)
 
     @property
     def has_targets(self) -> bool:
@@ -108,12 +109,12 @@ def find_shapes(sg, fail):
     declared_property = set(sg.subjects(RDF_TYPE, SH.PropertyShape))
     for s in declared_node:
         if list(sg.objects(s, SH.path)):
-            fail(s, "a node shape with sh:path")
+            fail(s, "ill-formed", "sh:path on a node shape")
         node_shapes[s] = None
     for s in declared_property:
         paths = list(sg.objects(s, SH.path))
         if s in declared_node or len(paths) != 1:
-            fail(s, "a property shape needs exactly one sh:path")
+            fail(s, "ill-formed", "sh:path")
             continue
         property_shapes[s] = paths[0]
     subjects = set()
@@ -126,7 +127,7 @@ def find_shapes(sg, fail):
         for _s, lst in sg.subject_objects(p):
             items = list(sg.items(lst))
             if not items:
-                fail(lst, "an empty or broken shape list")
+                fail(lst, "ill-formed", "an empty or broken list of shapes")
             values.update(items)
     for s in list(subjects) + list(values):
         if s in node_shapes or s in property_shapes:
@@ -137,21 +138,21 @@ def find_shapes(sg, fail):
         elif len(paths) == 1:
             property_shapes[s] = paths[0]
         else:
-            fail(s, "a shape with more than one sh:path")
+            fail(s, "ill-formed", "sh:path")
     return node_shapes, property_shapes
 
 
 def read_shape(sg, node, is_property, path, fail) -> Shape | None:
     if is_property and not isinstance(path, URIRef):
-        fail(node, "a property path other than one IRI")
+        fail(node, "path")
         return None
     deactivated = list(sg.objects(node, SH.deactivated))
     severities = list(sg.objects(node, SH.severity))
     if len(deactivated) > 1 or (deactivated and not isinstance(deactivated[0], Literal)):
-        fail(node, "sh:deactivated must be one literal")
+        fail(node, "ill-formed", "sh:deactivated")
         return None
     if len(set(severities)) > 1:
-        fail(node, "more than one sh:severity")
+        fail(node, "ill-formed", "sh:severity")
         return None
     return Shape(
         node=node,
@@ -175,21 +176,22 @@ def read_targets(sg, shape: Shape, fail) -> None:
     shape.target_objects_of = list(sg.objects(node, SH.targetObjectsOf))
     for c in shape.target_classes:
         if isinstance(c, Literal):
-            fail(node, "a literal sh:targetClass")
+            fail(node, "ill-formed", "sh:targetClass")
     for p in shape.target_subjects_of + shape.target_objects_of:
         if not isinstance(p, URIRef):
-            fail(node, "a target property that is not an IRI")
+            fail(node, "ill-formed", "sh:targetSubjectsOf, sh:targetObjectsOf")
     for target in set(sg.objects(node, SH.target)):
         selects = list(sg.objects(target, SH.select))
         if len(selects) != 1:
-            fail(node, "an sh:target that is not a SPARQL target with one sh:select")
+            fail(node, "target-type")
             continue
         prefixes = read_prefixes(sg, target, fail)
         endpoints = services_of(with_prefixes(prefixes, str(selects[0])))
         if endpoints is None or endpoints:
-            fail(node, "a SPARQL target with SERVICE" if endpoints else "a SPARQL target that cannot be read")
+            fail(node, "service" if endpoints else "sparql-unreadable", "a SPARQL target")
             continue
         shape.sparql_targets.append(with_prefixes(prefixes, lateral_paths(str(selects[0]))))
+        shape.sparql_target_texts.append(with_prefixes(prefixes, str(selects[0])))
 
 
 def services_of(query: str) -> tuple[str, ...] | None:
@@ -236,18 +238,33 @@ def read_prefixes(sg, node, fail) -> dict:
         ont_declares.update(sg.objects(o, SH.declare))
     global_declares = ng_declares | ont_declares
     for value in values:
-        own = set(sg.objects(value, SH.declare))
+        own = set()
+        for imported in _imports_closure(sg, value):
+            own.update(sg.objects(imported, SH.declare))
         declares = (own | ng_declares) if own and value in onts else (global_declares | own)
         for dec in declares:
             prefix_vals = list(sg.objects(dec, SH.prefix))
             namespace_vals = list(sg.objects(dec, SH.namespace))
             if isinstance(dec, Literal) or len(prefix_vals) != 1 or len(namespace_vals) != 1 \
                     or not isinstance(prefix_vals[0], Literal) or not isinstance(namespace_vals[0], Literal):
-                fail(node, "a malformed sh:declare")
+                fail(node, "ill-formed", "sh:declare")
                 continue
             prefix = str(prefix_vals[0].value)
             namespace = str(namespace_vals[0].value)
             if prefixes.get(prefix, namespace) != namespace:
-                fail(node, f"the prefix {prefix}: is declared with two namespaces")
+                fail(node, "ill-formed", f"sh:declare, {prefix}: with two namespaces")
             prefixes[prefix] = namespace
     return prefixes
+
+
+def _imports_closure(sg, node) -> list:
+    """``node`` and the nodes it imports (``owl:imports``), transitively, whose declarations
+    ``sh:prefixes`` also brings in."""
+    found = [node]
+    seen = {node}
+    for current in found:
+        for imported in sg.objects(current, rdflib.OWL.imports):
+            if imported not in seen:
+                seen.add(imported)
+                found.append(imported)
+    return found

@@ -3,7 +3,12 @@ to them through ``$this``, and its rows become results as pySHACL makes them."""
 
 from __future__ import annotations
 
-from rdflib import BNode
+from functools import lru_cache
+
+from rdflib import BNode, Variable
+from rdflib.plugins.sparql.algebra import translateQuery
+from rdflib.plugins.sparql.parser import parseQuery
+from rdflib.plugins.sparql.parserutils import CompValue
 
 from .components import Constraint
 from .rewrite import inject_focus, names_path, substitute_path, with_prefixes
@@ -11,14 +16,73 @@ from .scope import Fallback
 from .terms import SH, sparql_term
 
 
+#: The operators that keep the solutions of what they wrap at the top of a query's WHERE clause.
+_TOP = ("SelectQuery", "Project", "Distinct", "Reduced", "Slice", "OrderBy", "Filter", "Extend", "ToMultiSet")
+_THIS = Variable("this")
+
+
+@lru_cache(maxsize=512)
+def query_algebra(sparql: str):
+    """rdflib's algebra of a query (None when it cannot be read), parsed once for every question
+    the engine asks of the same text (parsing costs some 20 ms a query). Read it, never change it."""
+    try:
+        return translateQuery(parseQuery(sparql)).algebra
+    except Exception:  # noqa: BLE001 - rdflib's parser raises bare Exceptions (an unknown prefix)
+        return None
+
+
+def tests_this_in_a_group(sparql: str) -> bool:
+    """Whether the query tests ``$this`` (a FILTER, BIND or OPTIONAL condition) inside a group of
+    its WHERE clause, read from rdflib's algebra of the query.
+
+    SHACL pre-binds ``$this``: every group sees it bound. Joined to the focus nodes at the start
+    of the WHERE clause, as this engine runs a query, ``$this`` is unbound inside a group that does
+    not bind it itself, and such a test gives another answer. A query that cannot be read says yes.
+
+    >>> tests_this_in_a_group("SELECT $this WHERE { $this <http://e/p> ?v . FILTER (?v != $this) }")
+    False
+    >>> tests_this_in_a_group("SELECT $this WHERE { { FILTER ($this = <http://e/a>) } UNION { } }")
+    True
+    """
+    node = query_algebra(sparql)
+    if node is None:
+        return True
+    while isinstance(node, CompValue) and node.name in _TOP and isinstance(node.get("p"), CompValue):
+        node = node["p"]
+    return _tests_this(node)
+
+
+def _tests_this(node) -> bool:
+    if isinstance(node, CompValue):
+        for key in ("expr", "other"):
+            if key in node and node.name in ("Filter", "Extend", "LeftJoin") and _mentions_this(node[key]):
+                return True
+        return any(_tests_this(v) for k, v in node.items() if k not in ("_vars", "expr"))
+    if isinstance(node, (list, tuple)):
+        return any(_tests_this(v) for v in node)
+    return False
+
+
+def _mentions_this(expr) -> bool:
+    if expr == _THIS:
+        return True
+    if isinstance(expr, CompValue):
+        return any(_mentions_this(v) for k, v in expr.items() if k != "_vars")
+    if isinstance(expr, (list, tuple)):
+        return any(_mentions_this(v) for v in expr)
+    return False
+
+
 class SparqlConstraint(Constraint):
     """sh:sparql: the SELECT query run once for all focus nodes, ``$this`` joined to them."""
 
     component = SH.SPARQLConstraintComponent
 
-    def __init__(self, node, select, prefixes, messages):
+    def __init__(self, node, select, prefixes, messages, written=None):
         self.node = node
         self.select = select
+        #: The query as the shapes write it (``select`` is made to run on the store).
+        self.written = written if written is not None else select
         self.prefixes = prefixes
         self.messages = messages
 
@@ -28,12 +92,13 @@ class SparqlConstraint(Constraint):
         if shape.is_property:
             text = substitute_path(text, sparql_term(shape.path))
         elif names_path(text):
-            raise Fallback("$PATH in a node shape's SPARQL constraint")
+            raise Fallback("path-in-node-shape")
         group = focus.group(data) or focus.group_with_blank_nodes(data)
         if focus.nodes is not None and not focus.nodes:
             return []
         query = with_prefixes(self.prefixes, inject_focus(text, group))
         names, rows = data.select(query)
+        data.check_rows(rows)
         rdf = data.terms.rdf
         by_focus: dict = {}
         this_index = names.index("this") if "this" in names else None
@@ -54,9 +119,10 @@ class SparqlConstraint(Constraint):
         results = []
         for f in engine.all_nodes(focus):
             if isinstance(f, BNode):
-                raise Fallback("a SPARQL constraint on a blank-node focus node")
+                raise Fallback("blank-sparql-focus")
             query = with_prefixes(self.prefixes, inject_focus(text, "VALUES ?this { " + sparql_term(data.terms.ox(f)) + " }"))
             names, rows = data.select(query)
+            data.check_rows(rows)
             results.extend(self._results(shape, f, names, rows, data.terms.rdf))
         return results
 

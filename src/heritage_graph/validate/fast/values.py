@@ -115,7 +115,7 @@ class NodeKindConstraint(ValueConstraint):
 
     def __init__(self, kind):
         if kind not in _NODE_KINDS:
-            raise Unsupported(f"sh:nodeKind {kind}")
+            raise Unsupported("ill-formed", f"sh:nodeKind {kind}")
         self.kind = kind
 
     def ok(self, engine, v):
@@ -168,7 +168,7 @@ class PatternConstraint(ValueConstraint):
             try:
                 self.compiled.append(re.compile(re_pattern, re_flags))
             except re.error as exc:
-                raise Unsupported(f"sh:pattern {re_pattern!r} is not a valid regular expression ({exc})") from exc
+                raise Unsupported("ill-formed", f"sh:pattern {re_pattern!r}: {exc}") from exc
         self.sparql_flags = sparql_flags
 
     def ok(self, engine, v):
@@ -248,7 +248,7 @@ class RangeConstraint(ValueConstraint):
         self.component, self.operator, self.passes = self.OPERATORS[parameter]
         for b in bounds:
             if not isinstance(b, Literal):
-                raise Unsupported(f"{parameter} needs a literal")
+                raise Unsupported("ill-formed", str(parameter))
         self.bounds = bounds
         self.pyshacl_class = pyshacl_class
 
@@ -283,7 +283,7 @@ class LengthConstraint(ValueConstraint):
 
     def __init__(self, parameter, bound, pyshacl_class):
         if not isinstance(bound, Literal) or not isinstance(bound.value, int) or bound.value < 0:
-            raise Unsupported(f"{parameter} needs a whole number")
+            raise Unsupported("ill-formed", str(parameter))
         self.minimum = parameter == SH.minLength
         self.component = SH.MinLengthConstraintComponent if self.minimum else SH.MaxLengthConstraintComponent
         self.bound = bound.value
@@ -314,7 +314,8 @@ class LogicalConstraint(ValueConstraint):
         self.pyshacl_class = pyshacl_class
 
     def _shapes(self, engine, nodes):
-        return [engine.shapes[n] for n in dict.fromkeys(nodes)]
+        # every member counts, a shape listed twice twice: sh:xone (ex:s ex:s) never holds
+        return [engine.shapes[n] for n in nodes]
 
     def ok(self, engine, v):
         tests = []
