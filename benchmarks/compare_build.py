@@ -7,7 +7,8 @@ how fast the file system creates files, which on a virtual machine's disk varies
 over from one hour to the next. This script measures the two things apart: it times the creation
 of 20,000 files of 3 kB in the folder the builds write to (the file system's speed, now), then
 builds the register with the revision ``--before`` and with ``--after`` (default: HEAD), each
-checked out apart, alternately, each the register its own ``heritage-graph generate`` writes for
+checked out apart, alternately (each round in the other order, the disk synced and left 20 s
+between builds), each the register its own ``heritage-graph generate`` writes for
 the same persons and seed (so that each revision's shapes accept it), ``--runs``
 times each, into a folder on the disk and into one in memory (``/dev/shm``, where the system has
 it), each build in a fresh process. With ``--record`` the figures are written into
@@ -59,6 +60,12 @@ def file_creation(folder: Path, count: int = 20_000, size: int = 3_000) -> float
         return time.perf_counter() - started
     finally:
         shutil.rmtree(where, ignore_errors=True)
+
+
+def settle(seconds: float = 20.0) -> None:
+    """Let the disk write out and discard what the last build left (``sync``, then a pause)."""
+    subprocess.run(["sync"], check=False)
+    time.sleep(seconds)
 
 
 def checkout(revision: str, where: Path) -> Path:
@@ -128,7 +135,11 @@ def main(argv=None) -> int:
         for run in range(args.runs):
             for where, folder in folders.items():
                 creation[where].append(file_creation(folder))
-                for name, src in sources.items():
+                # each round in the other order: a build pays for what the one before it left to
+                # the disk (written pages, a removed release), so neither revision always follows
+                order = list(sources.items()) if run % 2 == 0 else list(sources.items())[::-1]
+                for name, src in order:
+                    settle()
                     result = one_build(src, registers[name][0], folder)
                     figures[name][where].append(result["seconds"])
                     files[name] = result["files"]
@@ -141,7 +152,9 @@ def main(argv=None) -> int:
              f"`python benchmarks/compare_build.py --persons {args.persons} --before {revision} --runs "
              f"{args.runs}`: the build of a register of {args.persons:,} persons "
              f"({', '.join(f'{n}: {t:,} triples' for n, (_, t) in registers.items())}, each as its own revision "
-             "generates it) by the revision before and by this one, alternately, each in a fresh process; the median of the runs. The file system's speed "
+             "generates it) by the revision before and by this one, alternately (each round in the other "
+             "order, the disk synced and left 20 s between builds), each in a fresh process; the median of the "
+             "runs. The file system's speed "
              "is measured beside them (20,000 files of 3 kB created, before each round), since a build "
              "writes hundreds of thousands of files and a virtual disk's speed varies over the day.", "",
              "| revision | files written | " + " | ".join(f"build, {w} (`{folders[w]}`)" for w in folders) + " |",
