@@ -18,16 +18,12 @@ from .w3c_shacl import cases, passes, run
 CASES = cases()
 
 #: Cases no engine passes: the fast engine hands them to pySHACL, which gets them wrong.
-NOT_PASSED = {
-    "sparql/pre-binding/shapesGraph-001": "$shapesGraph: pySHACL does not pre-bind the shapes graph",
-}
+NOT_PASSED: dict = {}
 #: Cases the fast engine alone gets wrong (pySHACL passes them).
-FAST_WRONG = {
-    "sparql/pre-binding/pre-binding-003": "a FILTER on $this in nested groups of filters only: rdflib's algebra "
-                                          "merges the groups, so the fast engine does not see it needs pre-binding",
-}
+FAST_WRONG: dict = {}
 #: Cases pySHACL alone gets wrong (the fast engine passes them natively).
 PYSHACL_WRONG = {
+    "sparql/pre-binding/shapesGraph-001": "$shapesGraph: pySHACL does not pre-bind the shapes graph",
     "core/property/uniqueLang-002": 'pySHACL takes "1"^^xsd:boolean for true',
     "sparql/node/prefixes-001": "pySHACL does not follow owl:imports for sh:prefixes",
 }

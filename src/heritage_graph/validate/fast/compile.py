@@ -206,7 +206,6 @@ def _read_sparql(sg, shape, fail):
         helper = SPARQLQueryHelper
         for regex, what in ((helper.has_minus_regex, "MINUS"), (helper.has_values_regex, "VALUES"),
                             (helper.has_service_regex, "SERVICE"), (helper.has_nested_select_regex, "a nested SELECT"),
-                            (helper.bind_sg_regex, "$shapesGraph"), (helper.bind_cs_regex, "$currentShape"),
                             (helper.has_as_var_regex, "AS")):
             found = regex.search(text)
             if found and (what != "AS" or found.group(1) in ("this", "shapesGraph", "currentShape")):

@@ -34,11 +34,12 @@ class Data:
         self._tree: ClassTree | None = None
         self.queries = 0
 
-    def select(self, sparql: str) -> tuple[list[str], list[tuple]]:
-        """Run a SELECT on the union of the graphs; rows of Oxigraph terms (``None`` when unbound)."""
+    def select(self, sparql: str, store: ox.Store | None = None, **options) -> tuple[list[str], list[tuple]]:
+        """Run a SELECT on the union of the graphs; rows of Oxigraph terms (``None`` when unbound).
+        ``store`` and ``options`` (of :meth:`pyoxigraph.Store.query`) run it on another store."""
         self.queries += 1
         try:
-            solutions = self.store.query(sparql, use_default_graph_as_union=True)
+            solutions = (store or self.store).query(sparql, **(options or {"use_default_graph_as_union": True}))
         except (SyntaxError, OSError, ValueError, RuntimeError) as exc:
             raise Fallback("store-query", str(exc)) from exc
         if not isinstance(solutions, ox.QuerySolutions):  # the store read an ASK, CONSTRUCT or DESCRIBE

@@ -19,7 +19,7 @@ from .focus import PROBE_VALUES, SMALL, Focus, ValueProbe, member_test, sort_key
 from .report import Result
 from .scope import Fallback
 from .shapes import Shape
-from .sparql import SparqlConstraints
+from .sparql import SHAPES_GRAPH, SparqlConstraints
 from .terms import ALLOWED, XSD, note_term, sparql_term
 
 #: The datatypes rdflib's SPARQL takes for numbers whatever their lexical form.
@@ -37,6 +37,7 @@ class Engine:
     def __init__(self, shapes_graph: rdflib.Graph):
         self.sg = shapes_graph
         self._generic_sg = None
+        self._beside: tuple | None = None
         self.shapes: dict = compile_shapes(shapes_graph)
 
     # -- running --------------------------------------------------------------------------------
@@ -198,6 +199,22 @@ class Engine:
         listed = " ".join(str(row[0]) for row in bad)
         return set(data.column(f"SELECT DISTINCT ?this WHERE {{ {{ VALUES ?v {{ {listed} }} {fragment} }} "
                                f"{member_test(focus, fragment)} }}"))
+
+    def beside_shapes(self) -> tuple[ox.Store, dict]:
+        """A copy of the data with the shapes graph as the named graph :data:`.sparql.SHAPES_GRAPH`,
+        and the dataset a query reads there (the data's graphs as its default graph; by name, the
+        data's named graphs and the shapes graph). Built once per validation, and only for a
+        constraint naming ``$shapesGraph`` or ``$currentShape``."""
+        if self._beside is None or self._beside[0] is not self.data:
+            source = self.data.store
+            graphs = list(source.named_graphs())
+            store = ox.Store()
+            store.extend(source.quads_for_pattern(None, None, None, None))
+            ox_term = self.data.terms.ox
+            store.extend(ox.Quad(ox_term(s), ox_term(p), ox_term(o), SHAPES_GRAPH) for s, p, o in self.sg)
+            dataset = {"default_graph": [ox.DefaultGraph(), *graphs], "named_graphs": [*graphs, SHAPES_GRAPH]}
+            self._beside = (self.data, store, dataset)
+        return self._beside[1], self._beside[2]
 
     def all_nodes(self, focus: Focus) -> list:
         if focus.nodes is not None:

@@ -67,6 +67,31 @@ def inject_focus(select: str, group: str) -> str:
     raise Unsupported("no-where")
 
 
+def project(select: str, names: list[str]) -> str:
+    """The query with the variables ``names`` added to its SELECT clause (unchanged for
+    ``SELECT *``): Oxigraph substitutes only variables the query answers with."""
+    position = 0
+    while position < len(select):
+        skip = _LEXICAL.match(select, position)
+        if skip:
+            position = skip.end()
+            continue
+        if select[position] in "?$":
+            position += 1
+            while position < len(select) and (select[position].isalnum() or select[position] == "_"):
+                position += 1
+            continue
+        if select[position:position + 6].upper() == "SELECT" and not _word(select, position - 1) \
+                and not _word(select, position + 6):
+            found = re.compile(r"\s*(?:(?:DISTINCT|REDUCED)\b\s*)?", flags=re.IGNORECASE).match(select, position + 6)
+            end = found.end()
+            if select[end:end + 1] == "*":
+                return select
+            return select[:end] + " ".join("?" + n for n in names) + " " + select[end:]
+        position += 1
+    raise Unsupported("not-select")
+
+
 _MASK = re.compile(r'"""(?:[^"\\]|\\.|"(?!""))*"""' r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
                    r'|"(?:[^"\\\n]|\\.)*"' r"|'(?:[^'\\\n]|\\.)*'" r"|#[^\n]*")
 _PATH_STEP = r"\^?(?:<[^<>\s]*>|[A-Za-z_][\w.-]*:[\w.-]*|:[\w.-]*|a)[*?+]?"

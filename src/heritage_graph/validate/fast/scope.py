@@ -22,7 +22,7 @@ SUPPORTED = (
     "sh:uniqueLang", "sh:minInclusive", "sh:maxInclusive", "sh:minExclusive", "sh:maxExclusive",
     "sh:minLength", "sh:maxLength", "sh:minCount", "sh:maxCount", "sh:lessThanOrEquals",
     "sh:and", "sh:or", "sh:not", "sh:xone", "sh:property", "sh:qualifiedValueShape",
-    "sh:sparql (SELECT, $this, $PATH)",
+    "sh:sparql (SELECT, $this, $PATH, $shapesGraph, $currentShape)",
 )
 
 
@@ -63,12 +63,12 @@ FALLBACKS: dict[str, Case] = {
     "rule": Case("SHACL rules (sh:rule)", "shapes", _NOT_EVALUATED),
     "expression": Case("node expressions (sh:expression)", "shapes", _NOT_EVALUATED),
     # SHACL-SPARQL
-    "sparql-form": Case("a SPARQL constraint with MINUS, VALUES, a nested SELECT, $shapesGraph, $currentShape, "
-                        "or AS binding a pre-bound variable", "shapes",
+    "sparql-form": Case("a SPARQL constraint with MINUS, VALUES, a nested SELECT, AS binding a pre-bound "
+                        "variable, or SELECT * naming $shapesGraph or $currentShape", "shapes",
                         "pySHACL refuses these or reads them its own way"),
     "sparql-counting": Case("a SPARQL constraint with aggregates, LIMIT or OFFSET", "shapes",
                             "the store lists a triple once per file that holds it: a count would count it twice"),
-    "pre-binding": Case("a SPARQL constraint that tests $this inside a group (pre-binding)", "shapes",
+    "pre-binding": Case("a SPARQL constraint that tests a pre-bound variable inside a group", "shapes",
                         "the engine joins the focus nodes at the start of the WHERE clause, unbound in a group"),
     "sparql-unreadable": Case("SPARQL that cannot be read", "shapes", "pySHACL says what is wrong with it"),
     "service": Case("SPARQL calling SERVICE", "shapes", "refused by both engines before anything runs"),

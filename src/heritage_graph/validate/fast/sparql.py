@@ -1,17 +1,21 @@
 """SHACL-SPARQL constraints (``sh:sparql``): each SELECT runs once for all the focus nodes, joined
-to them through ``$this``, and its rows become results as pySHACL makes them."""
+to them through ``$this``, and its rows become results as pySHACL makes them. A constraint naming
+``$shapesGraph`` or ``$currentShape`` runs once per focus node instead, on a copy of the data with
+the shapes graph beside it, the three variables pre-bound by the store."""
 
 from __future__ import annotations
 
 from functools import lru_cache
 
+import pyoxigraph as ox
+from pyparsing import ParseResults
 from rdflib import BNode, Variable
 from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.plugins.sparql.parserutils import CompValue
 
 from .components import Constraint
-from .rewrite import inject_focus, names_path, substitute_path, with_prefixes
+from .rewrite import inject_focus, names_path, project, substitute_path, with_prefixes
 from .scope import Fallback
 from .terms import SH, sparql_term
 
@@ -19,6 +23,12 @@ from .terms import SH, sparql_term
 #: The operators that keep the solutions of what they wrap at the top of a query's WHERE clause.
 _TOP = ("SelectQuery", "Project", "Distinct", "Reduced", "Slice", "OrderBy", "Filter", "Extend", "ToMultiSet")
 _THIS = Variable("this")
+#: The variables SHACL pre-binds in a SPARQL constraint ($PATH is replaced in the text).
+_PRE_BOUND = (_THIS, Variable("shapesGraph"), Variable("currentShape"))
+#: The variables bound to the shapes graph and the shape, when a constraint names one of them.
+SHAPES_VARIABLES = ("shapesGraph", "currentShape")
+#: The name of the shapes graph beside the data, bound to ``$shapesGraph``.
+SHAPES_GRAPH = ox.NamedNode("urn:x-heritage-graph:shapes-graph")
 
 
 @lru_cache(maxsize=512)
@@ -26,9 +36,15 @@ def query_algebra(sparql: str):
     """rdflib's algebra of a query (None when it cannot be read), parsed once for every question
     the engine asks of the same text (parsing costs some 20 ms a query). Read it, never change it."""
     try:
-        return translateQuery(parseQuery(sparql)).algebra
+        return translateQuery(parseQuery(sparql)).algebra  # its own tree: translating changes it
     except Exception:  # noqa: BLE001 - rdflib's parser raises bare Exceptions (an unknown prefix)
         return None
+
+
+@lru_cache(maxsize=512)
+def query_tree(sparql: str):
+    """rdflib's parse tree of a query (raises what rdflib raises); read it, never change it."""
+    return parseQuery(sparql)
 
 
 def tests_this_in_a_group(sparql: str) -> bool:
@@ -43,9 +59,18 @@ def tests_this_in_a_group(sparql: str) -> bool:
     False
     >>> tests_this_in_a_group("SELECT $this WHERE { { FILTER ($this = <http://e/a>) } UNION { } }")
     True
+
+    rdflib's algebra merges groups that hold only filters, so the groups are read on the parse tree
+    as well: a FILTER or BIND of a nested group testing a pre-bound variable its own triple
+    patterns do not bind.
+
+    >>> tests_this_in_a_group("SELECT $this WHERE { { { FILTER ($this = <http://e/a>) } FILTER (true) } }")
+    True
     """
     node = query_algebra(sparql)
     if node is None:
+        return True
+    if _in_a_nested_group(query_tree(sparql)[1].get("where"), top=True):
         return True
     while isinstance(node, CompValue) and node.name in _TOP and isinstance(node.get("p"), CompValue):
         node = node["p"]
@@ -61,6 +86,49 @@ def _tests_this(node) -> bool:
     if isinstance(node, (list, tuple)):
         return any(_tests_this(v) for v in node)
     return False
+
+
+def _in_a_nested_group(node, top: bool = False) -> bool:
+    """Whether a group below the WHERE clause (parse tree) tests a pre-bound variable in a FILTER
+    or BIND without binding it in its own triple patterns."""
+    if isinstance(node, CompValue):
+        if node.name == "GroupGraphPatternSub" and not top:
+            parts = node.get("part") or []
+            bound = {v for p in parts if isinstance(p, CompValue) and p.name == "TriplesBlock" for v in _variables(p)}
+            for p in parts:
+                if isinstance(p, CompValue) and p.name in ("Filter", "Bind") and \
+                        any(v in _variables(p) and v not in bound for v in _PRE_BOUND):
+                    return True
+        return any(_in_a_nested_group(v) for k, v in node.items() if k != "_vars")
+    if isinstance(node, (list, tuple, ParseResults)):
+        return any(_in_a_nested_group(v) for v in node)
+    return False
+
+
+def _variables(node) -> set:
+    if isinstance(node, Variable):
+        return {node}
+    if isinstance(node, CompValue):
+        return set().union(*(_variables(v) for k, v in node.items() if k != "_vars"))
+    if isinstance(node, (list, tuple, ParseResults)):
+        return set().union(*(_variables(v) for v in node))
+    return set()
+
+
+def names_shapes_graph(sparql: str) -> bool:
+    """Whether the query names ``$shapesGraph`` or ``$currentShape`` (read on its parse tree; a
+    query that cannot be read says no, the other checks refuse it).
+
+    >>> names_shapes_graph("SELECT $this WHERE { GRAPH $shapesGraph { $currentShape ?p ?o } }")
+    True
+    >>> names_shapes_graph("SELECT $this WHERE { $this ?p ?shapes }")
+    False
+    """
+    try:
+        tree = query_tree(sparql)
+    except Exception:  # noqa: BLE001 - rdflib's parser raises bare Exceptions
+        return False
+    return any(Variable(name) in _variables(tree) for name in SHAPES_VARIABLES)
 
 
 def _mentions_this(expr) -> bool:
@@ -85,6 +153,8 @@ class SparqlConstraint(Constraint):
         self.written = written if written is not None else select
         self.prefixes = prefixes
         self.messages = messages
+        #: Whether it names $shapesGraph or $currentShape: run per focus node, beside the shapes.
+        self.beside_shapes = names_shapes_graph(with_prefixes(prefixes, self.written))
 
     def evaluate(self, engine, shape, focus):
         data = engine.data
@@ -93,6 +163,8 @@ class SparqlConstraint(Constraint):
             text = substitute_path(text, sparql_term(shape.path))
         elif names_path(text):
             raise Fallback("path-in-node-shape")
+        if self.beside_shapes:
+            return self._beside_shapes(engine, shape, focus, text)
         group = focus.group(data) or focus.group_with_blank_nodes(data)
         if focus.nodes is not None and not focus.nodes:
             return []
@@ -124,6 +196,29 @@ class SparqlConstraint(Constraint):
             names, rows = data.select(query)
             data.check_rows(rows)
             results.extend(self._results(shape, f, names, rows, data.terms.rdf))
+        return results
+
+    def _beside_shapes(self, engine, shape, focus, text):
+        """Run once per focus node on a copy of the data with the shapes graph beside it, the
+        store pre-binding ``$this``, ``$shapesGraph`` and ``$currentShape`` (it binds only the
+        variables a query answers with: those it lacks are added, and left out of the rows)."""
+        data = engine.data
+        projection = query_tree(with_prefixes(self.prefixes, text))[1].get("projection")
+        if projection is None:
+            raise Fallback("sparql-form", "SELECT * naming $shapesGraph or $currentShape")
+        answered = {str(p["var"]) for p in projection if p.get("var") is not None}
+        added = [n for n in ("this", *SHAPES_VARIABLES) if n not in answered]
+        query = with_prefixes(self.prefixes, project(text, added))
+        store, dataset = engine.beside_shapes()
+        bindings = {ox.Variable("shapesGraph"): SHAPES_GRAPH, ox.Variable("currentShape"): data.terms.ox(shape.node)}
+        results = []
+        for f in engine.all_nodes(focus):
+            bindings[ox.Variable("this")] = data.terms.ox(f)
+            names, rows = data.select(query, store, substitutions=bindings, **dataset)
+            data.check_rows(rows)
+            kept = [i for i, n in enumerate(names) if n not in added]
+            results.extend(self._results(shape, f, [names[i] for i in kept],
+                                         [tuple(row[i] for i in kept) for row in rows], data.terms.rdf))
         return results
 
     def _results(self, shape, f, names, rows, rdf):
