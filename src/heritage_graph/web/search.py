@@ -19,7 +19,7 @@ query in the browser: :func:`browser_rules`). A name becomes its key in four ste
    if three letters stay. A man's surname ends in ``-as``, ``-is``, ``-ys``, ``-us`` or ``-ius``;
    his wife's in ``-ienė`` (``-uvienė`` for ``-us``), his unmarried daughter's in ``-aitė``
    (``-as``), ``-ytė`` (``-is``, ``-ys``), ``-utė`` (``-us``) or ``-iūtė`` (``-ius``); Russian
-   writes them ``-ас``, ``-ис``, ``-ус``, ``-юс``, ``-ене``, ``-айте``, ``-ите``, ``-уте``,
+   writes them ``-ас``, ``-ис``, ``-ус``, ``-юс``, ``-увене``, ``-ене``, ``-айте``, ``-ите``, ``-уте``,
    ``-юте``. All of them leave the stem: ``Kazlauskas``, ``Kazlauskienė``, ``Kazlauskaitė``,
    ``Казлаускас`` and ``Казлаускене`` are all ``kazlausk``. The same rule makes the Lithuanian
    name of a camp meet its name in other languages: ``Karlagas`` → ``karlag``.
@@ -64,8 +64,9 @@ FOLDS = (
     ("q", "k"), ("w", "v"), ("x", "ks"), ("[jy]", "i"), (r"([a-z])\1+", r"\1"),
 )
 #: The endings of Lithuanian surnames, after folding, longest first: the wife's, the daughter's,
-#: then the man's (see the module's documentation). ``-ene`` is the Russian writing of ``-ienė``.
-ENDINGS = ("uviene", "iene", "aite", "iute", "ene", "ute", "ite", "ius", "as", "is", "us")
+#: then the man's (see the module's documentation). ``-uvene`` and ``-ene`` are the Russian writing of
+#: ``-uvienė`` and ``-ienė``.
+ENDINGS = ("uviene", "uvene", "iene", "aite", "iute", "ene", "ute", "ite", "ius", "as", "is", "us")
 #: The fewest letters a word keeps when it loses its ending.
 MIN_STEM = 3
 
