@@ -1,12 +1,14 @@
 """The build of two revisions side by side, on the same machine at the same time.
 
-    python benchmarks/compare_build.py --register REGISTER.nt --before e19ca2c [--runs 2] [--record]
+    python benchmarks/compare_build.py --persons 45163 --before e19ca2c [--runs 2] [--record]
 
 A build of a large register writes hundreds of thousands of small files, so its time depends on
 how fast the file system creates files, which on a virtual machine's disk varies several times
 over from one hour to the next. This script measures the two things apart: it times the creation
 of 20,000 files of 3 kB in the folder the builds write to (the file system's speed, now), then
-builds the register with the revision ``--before`` and with this checkout, alternately, ``--runs``
+builds the register with the revision ``--before`` and with ``--after`` (default: HEAD), each
+checked out apart, alternately, each the register its own ``heritage-graph generate`` writes for
+the same persons and seed (so that each revision's shapes accept it), ``--runs``
 times each, into a folder on the disk and into one in memory (``/dev/shm``, where the system has
 it), each build in a fresh process. With ``--record`` the figures are written into
 benchmarks/RESULTS.md as its section "Build, before and after".
@@ -66,6 +68,23 @@ def checkout(revision: str, where: Path) -> Path:
     return where / "src"
 
 
+GENERATE = """
+import sys
+from pathlib import Path
+from heritage_graph import generate
+summary = generate.generate(int(sys.argv[1]), int(sys.argv[2]), 0.0, Path(sys.argv[3]), show_progress=False)
+print(summary.triples)
+"""
+
+
+def register_of(sources: Path, persons: int, seed: int, where: Path) -> tuple[Path, int]:
+    """The register the revision at ``sources`` generates, and its triples."""
+    path = where / "register.nt"
+    done = subprocess.run([sys.executable, "-c", GENERATE, str(persons), str(seed), str(path)], capture_output=True,
+                          text=True, env={"PYTHONPATH": str(sources), "PATH": "/usr/bin:/bin"}, check=True)
+    return path, int(done.stdout.strip().splitlines()[-1])
+
+
 def one_build(sources: Path, register: Path, folder: Path) -> dict:
     where = Path(tempfile.mkdtemp(prefix="hg-build-", dir=folder))
     try:
@@ -80,8 +99,11 @@ def one_build(sources: Path, register: Path, folder: Path) -> dict:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--register", type=Path, required=True)
+    parser.add_argument("--persons", type=int, required=True,
+                        help="persons in the register (benchmarks/run.py's persons_for: 45163 for about 1M triples)")
+    parser.add_argument("--seed", type=int, default=1954)
     parser.add_argument("--before", required=True, help="the revision to compare with (a commit)")
+    parser.add_argument("--after", default="HEAD", help="the revision to compare (default: HEAD)")
     parser.add_argument("--runs", type=int, default=2)
     parser.add_argument("--disk", type=Path, default=Path(tempfile.gettempdir()))
     parser.add_argument("--memory", type=Path, default=Path("/dev/shm"))
@@ -90,12 +112,15 @@ def main(argv=None) -> int:
     folders = {"disk": args.disk}
     if args.memory.is_dir():
         folders["memory"] = args.memory
-    before_tree = Path(tempfile.mkdtemp(prefix="hg-before-")) / "tree"
-    revision = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", args.before], check=True,
-                              capture_output=True, text=True).stdout.strip()
-    now = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], check=True,
-                         capture_output=True, text=True).stdout.strip()
-    sources = {f"before ({revision})": checkout(args.before, before_tree), f"after ({now})": ROOT / "src"}
+    trees = [Path(tempfile.mkdtemp(prefix="hg-before-")) / "tree", Path(tempfile.mkdtemp(prefix="hg-after-")) / "tree"]
+    revision, now = (subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", rev], check=True,
+                                    capture_output=True, text=True).stdout.strip() for rev in (args.before, args.after))
+    # both revisions checked out apart: the checkout's own sources may change while this runs
+    sources = {f"before ({revision})": checkout(args.before, trees[0]), f"after ({now})": checkout(args.after, trees[1])}
+    registers = {}
+    for name, src in sources.items():
+        registers[name] = register_of(src, args.persons, args.seed, src.parent)
+        print(f"{name}: register of {registers[name][1]:,} triples", flush=True)
     figures: dict = {name: {where: [] for where in folders} for name in sources}
     files: dict = {}
     creation = {where: [] for where in folders}
@@ -104,18 +129,19 @@ def main(argv=None) -> int:
             for where, folder in folders.items():
                 creation[where].append(file_creation(folder))
                 for name, src in sources.items():
-                    result = one_build(src, args.register, folder)
+                    result = one_build(src, registers[name][0], folder)
                     figures[name][where].append(result["seconds"])
                     files[name] = result["files"]
                     print(f"run {run + 1}, {where}: {name} {result['seconds']:.1f} s, {result['files']:,} files; "
                           f"steps {json.dumps(result['steps'])}", flush=True)
     finally:
-        subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(before_tree)],
-                       capture_output=True)
+        for tree in trees:
+            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)], capture_output=True)
     lines = [SECTION, "",
-             f"`python benchmarks/compare_build.py --register {args.register.name} --before {revision} --runs "
-             f"{args.runs}`: the build of that register ({args.register.stat().st_size / 1e6:,.0f} MB of N-Triples, "
-             "made as above) by the revision before and by this one, alternately, each in a fresh process; the median of the runs. The file system's speed "
+             f"`python benchmarks/compare_build.py --persons {args.persons} --before {revision} --runs "
+             f"{args.runs}`: the build of a register of {args.persons:,} persons "
+             f"({', '.join(f'{n}: {t:,} triples' for n, (_, t) in registers.items())}, each as its own revision "
+             "generates it) by the revision before and by this one, alternately, each in a fresh process; the median of the runs. The file system's speed "
              "is measured beside them (20,000 files of 3 kB created, before each round), since a build "
              "writes hundreds of thousands of files and a virtual disk's speed varies over the day.", "",
              "| revision | files written | " + " | ".join(f"build, {w} (`{folders[w]}`)" for w in folders) + " |",

@@ -22,12 +22,12 @@ import pyoxigraph as ox
 import pytest
 from rdflib.compare import isomorphic
 
-from heritage_graph.publish.build import build
 from heritage_graph.publish.hosting import ROUTES
 from heritage_graph.publish.layout import RESOURCE_FORMATS
 
 from . import release_rdf
 from .servers import heritage_graph_command, heritage_graph_server
+from .test_publish import bundled_release
 
 pytestmark = pytest.mark.server
 
@@ -43,12 +43,10 @@ PER_CLASS = 3
 LIVE_ONLY = {"sparql"}
 
 
-
 @pytest.fixture(scope="module")
-def release(tmp_path_factory) -> Path:
-    folder = tmp_path_factory.mktemp("release") / "site"
-    build(folder, date="2026-01-01", progress=lambda *a, **k: None)
-    return folder
+def release(request, tmp_path_factory) -> Path:
+    """The release of the bundled data (built once per session)."""
+    return bundled_release(request, tmp_path_factory)[0]
 
 
 @pytest.fixture(scope="module")

@@ -257,17 +257,23 @@ def assert_ended(workers: set[int]) -> None:
 ON_LINUX = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from /proc")
 
 
+def running_a_runaway(process, url):
+    """The server's two worker processes, once one of them runs a query that would take minutes."""
+    workers = children(process.pid)
+    assert len(workers) == 2, workers
+    runaway = Sent(url, EXPLOSIVE)
+    runaway.start()
+    time.sleep(1)  # (only so that the query is running)
+    return workers, runaway
+
+
 @ON_LINUX
 def test_sigterm_stops_the_server_and_its_workers_while_a_query_runs(tmp_path):
     """With a query that would run for 300 s, SIGTERM ends the server (the query's client sees
     the connection end, not a timeout answer) and every worker process, long before that query's
     time limit."""
     with own_server(tmp_path, "--timeout", 300, "--workers", 2) as (process, url):
-        workers = children(process.pid)
-        assert len(workers) == 2, workers
-        runaway = Sent(url, EXPLOSIVE)
-        runaway.start()
-        time.sleep(1)  # (only so that the query is running)
+        workers, runaway = running_a_runaway(process, url)
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=60)  # a fifth of the query's time limit: guards a hang, and says the server did not wait for it
         runaway.join(timeout=60)
@@ -280,11 +286,7 @@ def test_the_workers_end_when_their_server_is_killed(tmp_path):
     """SIGKILL leaves the server no time to stop its workers, one of them running a query: they
     end on their own."""
     with own_server(tmp_path, "--timeout", 300, "--workers", 2) as (process, url):
-        workers = children(process.pid)
-        assert len(workers) == 2, workers
-        runaway = Sent(url, EXPLOSIVE)
-        runaway.start()
-        time.sleep(1)  # (only so that the query is running)
+        workers, _runaway = running_a_runaway(process, url)
         os.kill(process.pid, signal.SIGKILL)
         process.wait(timeout=60)
         assert_ended(workers)

@@ -6,8 +6,8 @@ the table ``serve`` uses too; a charset only on text, never on ``.gz``), and sen
 Content Security Policy (:data:`~heritage_graph.web.CONTENT_SECURITY_POLICY`) with every answer.
 
 What is offered, in the server's order of preference, with the names clients also use, is
-:data:`OFFERS` (the same as :data:`heritage_graph.serve.negotiation.RESOURCE_TYPES`; a test keeps
-them equal). From it:
+:data:`OFFERS` (:data:`heritage_graph.publish.layout.RESOURCE_OFFERS`, the table the live server
+negotiates with). From it:
 
 - Apache gets mod_rewrite rules that read the ``Accept`` header as RFC 9110 says (the live
   server's :func:`~heritage_graph.serve.negotiation.negotiate`): each offer's quality is that of
@@ -32,14 +32,9 @@ from . import layout
 from .release import Release
 
 #: What a resource's IRI is answered with, in the server's order of preference: suffix, media type,
-#: and the names clients also ask for it by (the live server's table, kept equal by a test).
-OFFERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    ("html", "text/html", ("application/xhtml+xml",)),
-    ("ttl", "text/turtle", ("application/x-turtle", "text/n3")),
-    ("jsonld", "application/ld+json", ("application/json",)),
-    ("nt", "application/n-triples", ("text/plain",)),
-    ("rdf", "application/rdf+xml", ("application/xml", "text/xml")),
-)
+#: and the names clients also ask for it by (the one table, read by the live server too).
+OFFERS = layout.RESOURCE_OFFERS
+
 #: The negotiated addresses: name → (URL path pattern, the suffixes offered there in order, the
 #: 303 target with ``{suffix}``; ``$1``, ``$2`` the pattern's groups).
 ROUTES = {

@@ -39,6 +39,19 @@ DUMPS = {
 #: The suffixes of a resource's description beside its page.
 RESOURCE_FORMATS = (".ttl", ".jsonld", ".nt", ".rdf")
 
+#: What a resource's document is offered as, in the order preferred: (suffix, media type, the
+#: other names clients ask for it by). ``serve`` negotiates with it (``serve.negotiation``) and the
+#: static hosts' rules are written from it (``publish.hosting``): one table, read by both. N3 is a
+#: superset of Turtle: a client asking for N3 reads Turtle (SPARQLWrapper's N3 asks so).
+RESOURCE_OFFERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("html", "text/html", ("application/xhtml+xml",)),
+    ("ttl", "text/turtle", ("application/x-turtle", "application/turtle", "text/n3", "text/rdf+n3",
+                            "application/n3", "application/rdf+n3")),
+    ("jsonld", "application/ld+json", ("application/json", "application/x-json+ld")),
+    ("nt", "application/n-triples", ("text/plain",)),
+    ("rdf", "application/rdf+xml", ("application/xml", "text/xml")),
+)
+
 #: The media type of each kind of file of a release, by suffix.
 MEDIA = {
     ".html": "text/html", ".css": "text/css", ".svg": "image/svg+xml", ".json": "application/json",

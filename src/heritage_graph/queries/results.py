@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from typing import Sequence
 from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
@@ -89,14 +90,18 @@ def to_tsv(result: QueryResult) -> str:
     return "\n".join(lines) + "\n"
 
 
-def to_json(result: QueryResult) -> str:
+def to_json(result: QueryResult, links: Sequence[str] = ()) -> str:
+    """Solutions in the SPARQL Query Results JSON format; ``links`` (IRIs) go in ``head.link``."""
     bindings = []
     for row in result.rows:
         bindings.append({v: _json_term(t) for v, t in zip(result.variables, row) if t is not None})
-    return json.dumps({"head": {"vars": result.variables}, "results": {"bindings": bindings}}, indent=2, ensure_ascii=False)
+    head: dict = {"vars": result.variables}
+    if links:
+        head["link"] = list(links)
+    return json.dumps({"head": head, "results": {"bindings": bindings}}, indent=2, ensure_ascii=False)
 
 
-def to_xml(result: QueryResult) -> str:
+def to_xml(result: QueryResult, links: Sequence[str] = ()) -> str:
     """Solutions in the SPARQL Query Results XML format.
 
     >>> print(to_xml(QueryResult("select", ["x"], [(ox.Literal("a<b", language="en"),)])))
@@ -115,6 +120,7 @@ def to_xml(result: QueryResult) -> str:
     """
     out = ['<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n<head>']
     out += [f"<variable name={quoteattr(v)}/>" for v in result.variables]
+    out += [f"<link href={quoteattr(link)}/>" for link in links]
     out.append("</head>\n<results>")
     for row in result.rows:
         out.append("<result>")
@@ -140,9 +146,10 @@ def _xml_term(term: Term) -> str:
     return f"<literal>{escape(str(term))}</literal>"
 
 
-def serialize(result: QueryResult, fmt: str) -> bytes:
+def serialize(result: QueryResult, fmt: str, links: Sequence[str] = ()) -> bytes:
     """Solutions or a boolean as the bytes of a SPARQL results document: ``fmt`` is ``json``,
-    ``xml``, ``csv`` or ``tsv``.
+    ``xml``, ``csv`` or ``tsv``. ``links`` (IRIs of documents about the result) are written in the
+    head of the JSON and XML formats; CSV and TSV have no place for them.
 
     >>> serialize(QueryResult("ask", boolean=True), "json")
     b'{"head": {}, "boolean": true}'
@@ -154,7 +161,11 @@ def serialize(result: QueryResult, fmt: str) -> bytes:
             return (f'<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">'
                     f"<head/><boolean>{'true' if result.boolean else 'false'}</boolean></sparql>\n").encode()
         return b"true\n" if result.boolean else b"false\n"
-    writer = {"json": to_json, "xml": to_xml, "csv": to_csv, "tsv": to_tsv}[fmt]
+    if fmt == "json":
+        return to_json(result, links).encode("utf-8")
+    if fmt == "xml":
+        return to_xml(result, links).encode("utf-8")
+    writer = {"csv": to_csv, "tsv": to_tsv}[fmt]
     return writer(result).encode("utf-8")
 
 

@@ -16,6 +16,7 @@ from .config import Config, config_of
 from .policy import Refused, check_query
 from .responses import TRUNCATED_HEADER, error, not_acceptable, root
 from .results import serialize_result
+from .description import limits_iri
 from .sparql import answer_response, ask_workers
 
 
@@ -89,8 +90,8 @@ def api_query(request):
     except QueryError as exc:
         return error(request, 400, str(exc), json_default=True)
     # The parameters are bound (a label looked up in the data) and the query run in a worker.
-    job = {"stored": name, "values": values, "format": offer.suffix, "max_rows": config.max_rows,
-           "max_bytes": config.max_bytes}
+    job = {"stored": stored, "values": values, "format": offer.suffix, "max_rows": config.max_rows,
+           "max_bytes": config.max_bytes, "limits": limits_iri(config.base)}
     if page is None:
         return api_answer(request, job)
     size = stored.pagination

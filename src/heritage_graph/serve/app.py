@@ -6,6 +6,8 @@ serves it with uvicorn. Routes (see ``docs/serve.md``):
 
 ====================================  ==========================================================
 ``/sparql``                           SPARQL 1.1 Protocol, queries only (:mod:`.sparql`)
+``/sparql/limits``                    the row and byte caps, linked from a cut result
+                                      (:mod:`.description`)
 ``/api/queries[/{name}]``             every stored query as a web API (:mod:`.api`);
                                       ``/api/openapi.json`` describes it (:mod:`.openapi`)
 ``/queries/{name}.html?param=value``  a stored query's page run live (:mod:`.querypages`)
@@ -43,6 +45,7 @@ from ..web.search import SearchIndex
 from . import static
 from .api import api_list, api_query
 from .config import Config, prefixes_for
+from .description import limits
 from .openapi import openapi
 from .policy import load_parser
 from .pool import QueryPool
@@ -67,6 +70,7 @@ def routes() -> list[Route]:
     """The routes, the live ones first; every other path is the release's."""
     return [
         Route("/sparql", sparql, methods=["GET", "POST"]),
+        Route("/sparql/limits", limits),
         Route("/api/queries", api_list),
         Route("/api/queries/{name}", api_query),
         Route("/api/openapi.json", openapi),

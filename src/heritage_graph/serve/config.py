@@ -31,6 +31,8 @@ class Config:
     max_bytes: int | None = None
     #: The index of the names the search answers from (:class:`heritage_graph.web.search.SearchIndex`).
     search: object = None
+    #: The triples of the default graph, as the service description gives them (worked out once).
+    dataset_triples: int | None = None
 
 
 def config_of(request) -> Config:

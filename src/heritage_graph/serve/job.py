@@ -8,7 +8,9 @@ ends when the query timeout has passed, never in the server's own process:
 - a stored query's parameters are bound here (a label is looked up in the data);
 - the result is cut at the row cap (``max_rows``) and at the byte cap (``max_bytes``): rows are
   taken while their terms fit in the cap, and a result whose written form is still larger is cut
-  further. A result of which not even the first row fits answers ``507``.
+  further. A result of which not even the first row fits answers ``507``. A cut result links, in
+  the head of SPARQL JSON and XML, the document that explains the cap (the job's ``limits``:
+  ``{limits}#max-rows``, ``{limits}#max-bytes``).
 
 A job is a dict; the answer is a dict with ``status`` (``ok``, ``timeout``, ``error``,
 ``unacceptable``), see :func:`execute`.
@@ -22,7 +24,7 @@ from typing import Mapping
 import pyoxigraph as ox
 
 from ..errors import QueryError
-from ..queries import catalogue, params
+from ..queries import params
 from ..queries import run as qrun
 from ..rdf.store import QueryResult
 from .policy import Refused, check_query
@@ -38,10 +40,11 @@ def execute(store, job: Mapping) -> dict:
     never raises for a bad query.
 
     ``job`` holds either ``sparql`` (a query text; with ``allow_service``, the endpoint's policy is
-    applied to it first) or ``stored`` (a stored query's name) with ``values`` (its parameters as
+    applied to it first) or ``stored`` (the stored query the server read) with ``values`` (its parameters as
     text) and optionally ``page``; then ``format`` (an offer suffix) or ``formats`` (``{"results":
     suffix, "graph": suffix}``, either None when the client accepts none: the query's form picks
-    one), ``max_rows``, ``max_bytes``, ``timeout`` and optionally ``default_graphs``/``named_graphs``.
+    one), ``max_rows``, ``max_bytes``, ``timeout`` and optionally ``default_graphs``/``named_graphs``
+    and ``limits`` (the IRI of the document explaining the caps, linked from a cut result).
 
     The answer holds ``status`` (``ok``, ``timeout``, ``error`` with ``code`` and ``message``, or
     ``unacceptable`` with the ``kind`` of result no format was accepted for) and with ``ok`` the
@@ -74,7 +77,7 @@ def execute(store, job: Mapping) -> dict:
             answer, truncated, cut = taken
         if time.monotonic() > deadline:
             return {"status": "timeout"}
-        body, cut = _written(answer, fmt, job.get("prefixes"), max_bytes, cut)
+        body, cut = _written(answer, fmt, job.get("prefixes"), max_bytes, truncated, cut, job.get("limits"))
     except SyntaxError as exc:
         return {"status": "error", "code": 400, "message": f"the query does not parse: {one_line(exc)}"}
     except (OSError, RuntimeError, ValueError, TypeError, AttributeError) as exc:
@@ -93,8 +96,8 @@ def _text_and_format(store, job: Mapping) -> tuple[str | None, str]:
     :raises QueryError: a stored query or its parameters cannot be used.
     """
     fmt = job.get("format", "json")
-    if "stored" in job:
-        stored = catalogue.find(job["stored"])
+    if "stored" in job:  # the stored query the server read (its text, parameters and pages)
+        stored = job["stored"]
         text = params.with_values(stored.text, params.bind(stored, job.get("values") or {}, store))
         if job.get("page") is not None:
             text = qrun.paginate(text, stored.pagination, job["page"], extra=1)
@@ -161,10 +164,12 @@ def term_size(term) -> int:
     return size
 
 
-def _written(answer: QueryResult, fmt: str, prefixes, max_bytes: int | None, cut: bool) -> tuple[bytes | None, bool]:
+def _written(answer: QueryResult, fmt: str, prefixes, max_bytes: int | None, truncated: bool, cut: bool,
+             limits: str | None = None) -> tuple[bytes | None, bool]:
     """The result in ``fmt``, cut further while it is larger than ``max_bytes`` (escapes and a
-    format's markup can make it larger than its terms); (None, True) when not even one row fits."""
-    body = serialize_result(answer, fmt, prefixes)
+    format's markup can make it larger than its terms); (None, True) when not even one row fits.
+    A cut result links ``limits`` (its fragments ``#max-rows``, ``#max-bytes``) where the format can."""
+    body = serialize_result(answer, fmt, prefixes, cut_links(limits, truncated, cut))
     if max_bytes is None or answer.kind == "ask":
         return body, cut
     while len(body) > max_bytes or (cut and not len(answer)):
@@ -174,8 +179,19 @@ def _written(answer: QueryResult, fmt: str, prefixes, max_bytes: int | None, cut
         keep = min(len(items) - 1, int(len(items) * max_bytes / len(body)))
         del items[keep:]
         cut = True
-        body = serialize_result(answer, fmt, prefixes)
+        body = serialize_result(answer, fmt, prefixes, cut_links(limits, truncated, cut))
     return body, cut
+
+
+def cut_links(limits: str | None, truncated: bool, cut: bool) -> list[str]:
+    """The links a result cut at the row cap (``truncated``) or the byte cap (``cut``) carries.
+
+    >>> cut_links("https://e/sparql/limits", True, False)
+    ['https://e/sparql/limits#max-rows']
+    """
+    if not limits:
+        return []
+    return [f"{limits}#{name}" for name, flag in (("max-rows", truncated), ("max-bytes", cut)) if flag]
 
 
 def one_line(exc: BaseException) -> str:

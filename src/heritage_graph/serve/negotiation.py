@@ -28,6 +28,8 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from ..publish.layout import RESOURCE_OFFERS
+
 
 @dataclass(frozen=True)
 class Offer:
@@ -39,14 +41,14 @@ class Offer:
     aliases: tuple[str, ...] = ()
 
 
-#: A resource's document (``/doc/{kind}/{slug}``): a page for people first, then RDF.
-RESOURCE_TYPES: tuple[Offer, ...] = (
-    Offer("text/html", "html", None, ("application/xhtml+xml",)),
-    Offer("text/turtle", "ttl", ox.RdfFormat.TURTLE, ("application/x-turtle", "text/n3")),
-    Offer("application/ld+json", "jsonld", ox.RdfFormat.JSON_LD, ("application/json",)),
-    Offer("application/n-triples", "nt", ox.RdfFormat.N_TRIPLES, ("text/plain",)),
-    Offer("application/rdf+xml", "rdf", ox.RdfFormat.RDF_XML, ("application/xml", "text/xml")),
-)
+#: The pyoxigraph format of each RDF document suffix.
+RDF_FORMATS = {"ttl": ox.RdfFormat.TURTLE, "jsonld": ox.RdfFormat.JSON_LD, "nt": ox.RdfFormat.N_TRIPLES,
+               "rdf": ox.RdfFormat.RDF_XML}
+
+#: A resource's document (``/doc/{kind}/{slug}``): a page for people first, then RDF, as the
+#: release's table offers it (:data:`heritage_graph.publish.layout.RESOURCE_OFFERS`).
+RESOURCE_TYPES: tuple[Offer, ...] = tuple(Offer(media, suffix, RDF_FORMATS.get(suffix), aliases)
+                                          for suffix, media, aliases in RESOURCE_OFFERS)
 
 #: RDF graphs with no page (CONSTRUCT and DESCRIBE results): Turtle first.
 GRAPH_TYPES: tuple[Offer, ...] = RESOURCE_TYPES[1:]
@@ -59,7 +61,8 @@ DATASET_TYPES: tuple[Offer, ...] = (
 
 #: SPARQL SELECT and ASK results (W3C SPARQL 1.1 Query Results JSON, XML, CSV and TSV).
 RESULTS_TYPES: tuple[Offer, ...] = (
-    Offer("application/sparql-results+json", "json", None, ("application/json",)),
+    Offer("application/sparql-results+json", "json", None, ("application/json", "text/javascript",
+                                                            "application/javascript")),
     Offer("application/sparql-results+xml", "xml", None, ("application/xml", "text/xml")),
     Offer("text/csv", "csv"),
     Offer("text/tab-separated-values", "tsv"),
@@ -204,15 +207,48 @@ def by_suffix(suffix: str, offers: tuple[Offer, ...] = RESOURCE_TYPES) -> Offer 
     return None
 
 
+#: The names a ``format``, ``output`` or ``results`` parameter may give (Virtuoso's, Fuseki's and
+#: the ones SPARQLWrapper and other common clients send), each standing for an offer suffix of the
+#: SPARQL results formats and one of the RDF formats (None: that kind of result has no such format).
+#: A parameter value holding a ``/`` is read as an ``Accept`` header instead (``text/csv``,
+#: SPARQLWrapper's ``application/ld+json,application/x-json+ld``).
+FORMAT_NAMES: dict[str, tuple[str | None, str | None]] = {
+    "json": ("json", "jsonld"), "srj": ("json", None), "xml": ("xml", "rdf"), "srx": ("xml", None),
+    "csv": ("csv", None), "tsv": ("tsv", None), "text": (None, None),
+    "ttl": (None, "ttl"), "turtle": (None, "ttl"), "n3": (None, "ttl"),
+    "jsonld": (None, "jsonld"), "json-ld": (None, "jsonld"),
+    "nt": (None, "nt"), "ntriples": (None, "nt"), "n-triples": (None, "nt"),
+    "rdf": (None, "rdf"), "rdfxml": (None, "rdf"), "rdf+xml": (None, "rdf"), "rdf/xml": (None, "rdf"),
+    "trig": (None, None), "nq": (None, None), "nquads": (None, None), "n-quads": (None, None),
+}
+#: The dataset's names (no query answers with them; the whole dataset does).
+_DATASET_NAMES = {"trig": "trig", "nq": "nq", "nquads": "nq", "n-quads": "nq"}
+
+
 def by_name(name: str, offers: tuple[Offer, ...]) -> Offer | None:
-    """The offer named by a ``format=`` value: a suffix, a media type, an alias, or a common name."""
+    """The offer named by a ``format=`` value: a suffix, a common name (:data:`FORMAT_NAMES`), or a
+    media type or list of them, read as an ``Accept`` header.
+
+    >>> by_name("n3", GRAPH_TYPES).media_type, by_name("xml", GRAPH_TYPES).media_type
+    ('text/turtle', 'application/rdf+xml')
+    >>> by_name("application/ld+json,application/x-json+ld", GRAPH_TYPES).suffix
+    'jsonld'
+    >>> by_name("n3", RESULTS_TYPES) is None
+    True
+    """
     name = (name or "").strip().lower()
-    common = {"turtle": "ttl", "json-ld": "jsonld", "ntriples": "nt", "n-triples": "nt", "rdfxml": "rdf",
-              "xml": "xml", "rdf+xml": "rdf", "nquads": "nq", "n-quads": "nq"}
-    suffix = common.get(name, name)
+    if "/" in name:
+        return choose(name, offers) if parse_accept(name) else None
     for offer in offers:
-        if suffix == offer.suffix or name == offer.media_type or name in offer.aliases:
+        if name == offer.suffix:
             return offer
+    kinds = FORMAT_NAMES.get(name)
+    if kinds is None:
+        return by_suffix(_DATASET_NAMES.get(name, ""), offers)
+    for suffix in kinds:
+        found = by_suffix(suffix, offers) if suffix else None
+        if found is not None:
+            return found
     return None
 
 

@@ -46,7 +46,7 @@ def query_page(request) -> Response:
     values = {k: v for k, v in request.query_params.items() if v != ""}
     # The query runs in a worker (its parameters bound there too), within the timeout and the caps;
     # the page shows its rows, whose labels are looked up one by one.
-    answer = ask_workers(config, {"stored": name, "values": values, "format": "json",
+    answer = ask_workers(config, {"stored": stored, "values": values, "format": "json",
                                   "max_rows": config.max_rows, "max_bytes": config.max_bytes})
     result, problem = None, None
     if answer.get("status") == "ok":

@@ -12,16 +12,15 @@ import logging
 import time
 from urllib.parse import parse_qsl
 
-import pyoxigraph as ox
 from starlette.concurrency import run_in_threadpool
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import Response
 
 from . import negotiation as neg
-from ..web.templating import render as render_template
 from .config import config_of
+from .description import limits_iri, service_description
 from .policy import Refused, check_graphs, check_length
 from .pool import PoolBusy
-from .responses import BYTES_HEADER, TRUNCATED_HEADER, error, media, not_acceptable, root
+from .responses import BYTES_HEADER, TRUNCATED_HEADER, error, media, not_acceptable
 
 log = logging.getLogger("heritage_graph.serve")
 
@@ -43,7 +42,7 @@ async def sparql(request):
         return error(request, 403, "this endpoint is read-only: SPARQL Update is refused")
     queries = params.get("query") or []
     if not queries:
-        if request.method == "GET":
+        if request.method in ("GET", "HEAD"):
             return service_description(request)
         return error(request, 400, "no query: send query=… (form) or a body of type application/sparql-query")
     if len(queries) > 1:
@@ -57,7 +56,8 @@ async def sparql(request):
         check_graphs(params.get("named-graph-uri") or [], "named-graph-uri")
     except Refused as exc:
         return error(request, exc.status, exc.message)
-    wanted = (params.get("format") or params.get("output") or [None])[0]
+    # The format named by a parameter, as Virtuoso (format), Fuseki (output) and rasqal (results) read it.
+    wanted = (params.get("format") or params.get("output") or params.get("results") or [None])[0]
     formats = {}
     for kind, offers in (("results", neg.RESULTS_TYPES), ("graph", neg.GRAPH_TYPES)):
         offer = neg.by_name(wanted, offers) if wanted else neg.choose(request.headers.get("accept"), offers)
@@ -65,7 +65,8 @@ async def sparql(request):
     # The query is read, checked against the policy and run in a worker, within the query timeout.
     job = {"sparql": text, "allow_service": list(config.allow_service), "formats": formats,
            "max_rows": config.max_rows, "max_bytes": config.max_bytes, "prefixes": config.prefixes,
-           "default_graphs": params.get("default-graph-uri") or [], "named_graphs": params.get("named-graph-uri") or []}
+           "default_graphs": params.get("default-graph-uri") or [], "named_graphs": params.get("named-graph-uri") or [],
+           "limits": limits_iri(config.base)}
     return await run_in_threadpool(run_job, request, job, wanted)
 
 
@@ -87,7 +88,7 @@ def ask_workers(config, job: dict) -> dict:
         return {"status": "busy"}
     if answer.get("status") == "died":
         log.warning("a query worker stopped after %.1f s: %s", time.monotonic() - started,
-                    str(job.get("sparql") or job.get("stored"))[:200])
+                    str(job.get("sparql") or getattr(job.get("stored"), "name", ""))[:200])
     return answer
 
 
@@ -164,32 +165,3 @@ async def _body(request) -> bytes:
             raise Refused(413, f"the request is larger than {MAX_QUERY_BYTES} bytes")
         chunks.append(chunk)
     return b"".join(chunks)
-
-
-def service_description(request):
-    """``GET /sparql`` without a query: a form (HTML), or a SPARQL Service Description (RDF)."""
-    offers = (neg.RESOURCE_TYPES[0],) + neg.GRAPH_TYPES
-    offer = neg.choose(request.headers.get("accept"), offers)
-    if offer is None:
-        return not_acceptable(request, offers)
-    endpoint = config_of(request).base + "sparql"  # as the release's VoID says; never the request's Host
-    if offer.rdf_format is None:
-        page = render_template("sparql.html", root=root(request), title="SPARQL endpoint",
-                                    example="SELECT * WHERE { ?s ?p ?o } LIMIT 10")
-        return HTMLResponse(page, headers={"Vary": "Accept"})
-    sd = "http://www.w3.org/ns/sparql-service-description#"
-    formats = "http://www.w3.org/ns/formats/"
-    node = ox.BlankNode("service")
-    triples = [
-        ox.Triple(node, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), ox.NamedNode(sd + "Service")),
-        ox.Triple(node, ox.NamedNode(sd + "endpoint"), ox.NamedNode(endpoint)),
-        ox.Triple(node, ox.NamedNode(sd + "supportedLanguage"), ox.NamedNode(sd + "SPARQL11Query")),
-        ox.Triple(node, ox.NamedNode(sd + "feature"), ox.NamedNode(sd + "UnionDefaultGraph")),
-    ]
-    for name in ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
-                 "Turtle", "JSON-LD", "N-Triples", "RDF_XML"):
-        triples.append(ox.Triple(node, ox.NamedNode(sd + "resultFormat"), ox.NamedNode(formats + name)))
-    body = ox.serialize(triples, format=offer.rdf_format, prefixes={"sd": sd})
-    return Response(body, media_type=media(offer), headers={"Vary": "Accept"})
-
-

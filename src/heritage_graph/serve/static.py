@@ -16,6 +16,12 @@ a folder                        its ``index.html``; without the final ``/``, ``3
 The addresses of earlier versions of the server answer ``303`` to their place in the release:
 ``/data[.trig|.nq]`` to the dumps, ``/class/{Name}`` to ``class/{Name}.html``.
 
+Every file carries ``ETag`` and ``Last-Modified`` (from the file) and answers ``304 Not Modified``
+to a request whose ``If-None-Match`` (or, without one, ``If-Modified-Since``) it meets. A file with
+siblings of the same name in other formats (``doc/camp/karlag.{html,ttl,…}``, ``void.{ttl,jsonld}``,
+the dumps) lists each in a ``Link: <…>; rel="alternate"; type="…"`` header, and so does the ``303``
+of ``/id/…``.
+
 A path is looked up in the folder segment by segment: no segment may be empty, ``.``, ``..``,
 hidden (``.htaccess``) or hold a backslash or NUL, and the file found must lie inside the folder
 once links are resolved; anything else is a 404.
@@ -23,7 +29,9 @@ once links are resolved; anything else is a 404.
 
 from __future__ import annotations
 
+import os
 import re
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 from starlette.responses import FileResponse, RedirectResponse, Response
@@ -44,6 +52,10 @@ DUMP_STEM = f"{layout.DUMPS_FOLDER}/{layout.NAME}"
 CHARSET_SUFFIXES = layout.CHARSET_SUFFIXES
 #: Answers that depend on ``Accept`` say so.
 VARY = {"Vary": "Accept"}
+#: The formats a file's siblings are listed in as ``rel="alternate"`` (the offers' suffixes).
+ALTERNATE_SUFFIXES = tuple(o.suffix for o in neg.RESOURCE_TYPES + neg.DATASET_TYPES)
+#: The headers a ``304`` repeats from the answer it stands for (RFC 9110 §15.4.5).
+KEPT_BY_304 = ("etag", "last-modified", "vary", "content-location", "link", "cache-control")
 
 
 def find(folder: Path, path: str) -> Path | None:
@@ -77,9 +89,56 @@ def media_type(path: Path) -> str:
     return kind + ("; charset=utf-8" if path.suffix in CHARSET_SUFFIXES else "")
 
 
-def file_answer(path: Path, headers: dict | None = None) -> Response:
-    """A release file, streamed from disk."""
-    return FileResponse(path, media_type=media_type(path), headers=headers)
+def file_answer(request, path: Path, headers: dict | None = None) -> Response:
+    """A release file, streamed from disk, with its ``ETag``, ``Last-Modified`` and alternates
+    (``Link``); ``304`` when the request's validators match."""
+    headers = dict(headers or {})
+    links = [headers.pop("Link")] if "Link" in headers else []
+    links += alternates(request, path)
+    if links:
+        headers["Link"] = ", ".join(links)
+    answer = FileResponse(path, media_type=media_type(path), headers=headers, stat_result=os.stat(path))
+    if request.method in ("GET", "HEAD") and not_modified(request, answer.headers["etag"], path):
+        return Response(status_code=304, headers={k: v for k, v in answer.headers.items() if k in KEPT_BY_304})
+    return answer
+
+
+def not_modified(request, etag: str, path: Path) -> bool:
+    """Whether the client's copy is current: ``If-None-Match`` names ``etag`` (weak comparison, or
+    ``*``), or, without ``If-None-Match``, the file is no newer than ``If-Modified-Since``
+    (RFC 9110 §13.1.2–3). A date that does not parse is ignored."""
+    tags = request.headers.get("if-none-match")
+    if tags is not None:
+        listed = [tag.strip() for tag in tags.split(",")]
+        return "*" in listed or any(tag.removeprefix("W/") == etag.removeprefix("W/") for tag in listed)
+    since = request.headers.get("if-modified-since")
+    if not since:
+        return False
+    try:
+        date = parsedate_to_datetime(since)
+    except (TypeError, ValueError, IndexError):
+        return False
+    if date is None or date.tzinfo is None:
+        return False
+    return int(path.stat().st_mtime) <= date.timestamp()
+
+
+def alternates(request, path: Path) -> list[str]:
+    """``Link`` values (``rel="alternate"``) for each format the file's name is in, itself included,
+    when there is more than one; none for a file alone in its format."""
+    folder = _release(request)
+    stem, dot, suffix = path.name.rpartition(".")
+    if folder is None or not dot or suffix not in ALTERNATE_SUFFIXES:
+        return []
+    try:
+        where = path.parent.relative_to(folder.resolve()).as_posix()
+    except ValueError:
+        return []
+    prefix = root(request) + ("" if where == "." else uri(where, iri=True) + "/") + uri(stem)
+    found = [s for s in ALTERNATE_SUFFIXES if (path.parent / f"{stem}.{s}").is_file()]
+    if len(found) < 2:
+        return []
+    return [f'<{prefix}.{s}>; rel="alternate"; type="{layout.media_type("x." + s)}"' for s in found]
 
 
 def see_other(request, target: str, *, vary: bool = True) -> Response:
@@ -114,7 +173,7 @@ def answer_path(request, path: str) -> Response:
         found = index
     if found is None or not found.is_file():
         return _missing(request)
-    return file_answer(found)
+    return file_answer(request, found)
 
 
 def resource_id(request) -> Response:
@@ -127,7 +186,11 @@ def resource_id(request) -> Response:
     offer = neg.choose(request.headers.get("accept"), neg.RESOURCE_TYPES)
     if offer is None:
         return not_acceptable(request, neg.RESOURCE_TYPES)
-    return see_other(request, f"doc/{uri(kind)}/{uri(slug)}.{offer.suffix}")
+    answer = see_other(request, f"doc/{uri(kind)}/{uri(slug)}.{offer.suffix}")
+    links = alternates(request, find(folder, stem + ".html"))
+    if links:
+        answer.headers["Link"] = ", ".join(links)
+    return answer
 
 
 def document(request) -> Response:
@@ -153,7 +216,7 @@ def document(request) -> Response:
         headers.pop("Content-Location", None)
         return error(request, 404, f"no resource {config_of(request).base}id/{kind}/{stem}", headers)
     headers["Link"] = f'<{uri(f"{config_of(request).base}id/{kind}/{stem}", iri=True)}>; rel="describes"'
-    return file_answer(found, headers)
+    return file_answer(request, found, headers)
 
 
 def _negotiated(request, files: dict[str, str], offers: tuple[neg.Offer, ...]) -> Response:
