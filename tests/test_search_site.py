@@ -79,8 +79,7 @@ def test_the_release_holds_the_index_and_every_page_the_search_box(release):
                  "assets/search.js", "assets/search-rules.js"):
         assert (release / name).is_file() and f'"{name}"' in manifest, name
     page = (release / "doc" / "camp" / "karlag.html").read_text(encoding="utf-8")
-    assert 'action="../../search.html"' in page and "data-pagefind-body" in page
-    assert 'data-names="karlag karlagas"' in page
+    assert 'action="../../search.html"' in page
     assert 'action="search.html"' in (release / "index.html").read_text(encoding="utf-8")
 
 

@@ -23,7 +23,6 @@ from .charts import chart_svg
 from .data import ALT_LABEL, COMMENT, DEFINITION, LABEL, SAME_AS, SiteData, site_data
 from .maps import drawn_map
 from .paths import LINK_PREFIXES, class_path
-from .search import page_keys
 from .templating import render, template
 from .values import Page, Value
 
@@ -126,10 +125,6 @@ def resource_context(data: SiteData, node, root: str) -> dict | None:
         "claim": page.claim(node, with_about=True) if is_claim else None,
         "references": references,
         "map": drawn_map(data, page, node, title) if not is_claim else None,
-        # the names the static search finds the page by (see search.py); a claim's page is not searched
-        "search_keys": "" if is_claim else page_keys(
-            [text for _, text in labels + alt] + [o.value for p, o in pairs
-                                                  if p == data.hgn("nickname") and isinstance(o, ox.Literal)]),
         "alternates": [],
     }
     path = data.doc_path(node.value) if isinstance(node, ox.NamedNode) else None

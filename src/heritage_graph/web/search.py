@@ -1,8 +1,9 @@
 """Search by name: names reduced to search keys, and the index of every name of every resource with a page.
 
 One set of rules makes the keys, on ``serve`` (:class:`SearchIndex`) and in a static release
-(the keys are written into each page for Pagefind, and the same rules, as data, are run on the
-query in the browser: :func:`browser_rules`). A name becomes its key in four steps:
+(each searched resource is one record of Pagefind's index, holding its names and their keys:
+:func:`index_words`; the same rules, as data, are run on the query in the browser:
+:func:`browser_rules`). A name becomes its key in four steps:
 
 1. **Case and accents**: lower case, then decomposed (NFKD) with the combining marks dropped:
    ``Kazlauskienė`` → ``kazlauskiene``, ``Balchašas`` → ``balchasas``.
@@ -126,15 +127,25 @@ def search_key(text: str) -> str:
     return " ".join(stem(word) for word in fold(text).split())
 
 
-def page_keys(names) -> str:
-    """The words a page is found by besides its text: the folded words and the keys of ``names``,
-    each once (written into the page for the static search)."""
+def index_words(names) -> str:
+    """The words a resource is found by in the static search: the folded words and the keys of
+    ``names``, each once (its Pagefind record holds them beside the names)."""
     words: dict[str, None] = {}
     for name in names:
-        for word in fold(name).split():
-            words[word] = None
-            words[stem(word)] = None
+        for token in name.split():
+            words.update(dict.fromkeys(_token_words(token)))
     return " ".join(words)
+
+
+@lru_cache(maxsize=1 << 16)
+def _token_words(token: str) -> tuple[str, ...]:
+    """The folded words of one whitespace-free part of a name, each followed by its stem
+    (remembered: names share their parts, first names and surnames above all). No rule of
+    :func:`fold` reaches across a space, so a name's words are those of its parts."""
+    out = []
+    for word in fold(token).split():
+        out += [word, stem(word)]
+    return tuple(out)
 
 
 def browser_rules() -> str:
@@ -144,6 +155,35 @@ def browser_rules() -> str:
 
 
 # -- the index ------------------------------------------------------------------------------
+
+
+def searched_names(data: SiteData) -> list[tuple[ox.NamedNode, str, str | None, int]]:
+    """Every name of every resource searched (those with a page, claims excepted), as (resource,
+    name, language, 0 for a label or 1 for another name), grouped by resource, labels first: the
+    names :class:`SearchIndex` answers from on ``serve`` and the static release's index is made of
+    (one pass per naming property)."""
+    claim = data.hgn("Claim")
+    pages = {node for node in data.data_typed
+             if not any(claim in data.superclasses.get(c, {c}) for c in data.typed.get(node, ()))}
+    names: dict[tuple, int] = {}
+    for order, (predicate, rank) in enumerate(((LABEL, 0), (PREF_LABEL, 0), (ALT_LABEL, 1), (data.hgn("nickname"), 1))):
+        for q in data.ox.quads_for_pattern(None, predicate, None, None):
+            if q.subject in pages and isinstance(q.object, ox.Literal) and q.object.value.strip():
+                names.setdefault((q.subject, q.object.value, q.object.language or None, rank), order)
+    # a resource's labels by naming property, as SiteData.label reads them (see shown_label)
+    return sorted(names, key=lambda n: (n[0].value, n[3], names[n], n[2] or "", n[1]))
+
+
+def shown_label(names, lang: str = "en") -> str | None:
+    """The label :meth:`SiteData.label <heritage_graph.web.data.SiteData.label>` shows, from the
+    names of one resource as :func:`searched_names` gives them: the first label in ``lang``, else
+    the first without a language, else the first; None if it has no label."""
+    labels = [(name, language or "") for _, name, language, rank in names if rank == 0]
+    for wanted in (lang, ""):
+        for name, language in labels:
+            if language == wanted:
+                return name
+    return labels[0][0] if labels else None
 
 
 @dataclass(frozen=True)
@@ -192,16 +232,7 @@ class SearchIndex:
     @classmethod
     def of(cls, data: SiteData) -> SearchIndex:
         """The index of the resources with a page in ``data``'s store (one pass per naming property)."""
-        claim = data.hgn("Claim")
-        pages = {node for node in data.data_typed
-                 if not any(claim in data.superclasses.get(c, {c}) for c in data.typed.get(node, ()))}
-        names: dict[tuple, None] = {}
-        for predicate, rank in ((LABEL, 0), (PREF_LABEL, 0), (ALT_LABEL, 1), (data.hgn("nickname"), 1)):
-            for q in data.ox.quads_for_pattern(None, predicate, None, None):
-                if q.subject in pages and isinstance(q.object, ox.Literal) and q.object.value.strip():
-                    names[(q.subject, q.object.value, q.object.language or None, rank)] = None
-        ordered = sorted(names, key=lambda n: (n[0].value, n[3], n[2] or "", n[1]))
-        return cls(ordered, data)
+        return cls(searched_names(data), data)
 
     def __len__(self) -> int:
         return len(self.names)

@@ -1,0 +1,68 @@
+"""The static release's search index (heritage_graph.publish.search_index): one Pagefind record per
+resource searched, made from the data, written by the real Pagefind binary into a folder that
+holds no page at all."""
+
+from __future__ import annotations
+
+import gzip
+import json
+
+import pytest
+
+from heritage_graph.publish.search_index import records, write_index
+from heritage_graph.rdf.load import load
+from heritage_graph.web.data import SiteData
+from heritage_graph.web.search import searched_names
+
+CAMP = "https://w3id.org/heritage-graph/id/camp/"
+HOSTILE = """@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix hg: <https://w3id.org/heritage-graph/ontology#> .
+<https://w3id.org/heritage-graph/id/camp/x> a hg:Camp ; rdfs:label "Camp <img src=x onerror=alert(1)>"@en ;
+    skos:altLabel "Лагерь & <b>"@ru .
+"""
+
+
+@pytest.fixture(scope="module")
+def bundled() -> SiteData:
+    return SiteData(load(None).store)
+
+
+def test_one_record_per_resource_searched_with_its_names_and_keys(bundled):
+    found = records(bundled)
+    assert len(found) == len({name[0] for name in searched_names(bundled)})
+    assert len({r.url for r in found}) == len(found)
+    assert not any("/claim/" in r.url for r in found)
+    karlag = next(r for r in found if r.url == "/doc/camp/karlag.html")
+    assert karlag.meta == {"title": "Karlag"} and karlag.filters == {"kind": ["camp system"]}
+    for word in ("Karlag", "Karlagas", "Карлаг", "karlag", "karlagas"):
+        assert word in karlag.content.split(), word
+
+
+def test_the_names_of_a_record_are_text_not_markup(tmp_path):
+    data = tmp_path / "hostile.ttl"
+    data.write_text(HOSTILE, encoding="utf-8")
+    [record] = [r for r in records(SiteData(load([data]).store)) if r.url == "/doc/camp/x.html"]
+    assert "<" not in record.content and "&lt;img src=x onerror=alert(1)&gt;" in record.content
+    assert "Лагерь &amp; &lt;b&gt;" in record.content
+
+
+def test_pagefind_writes_the_index_of_the_records_alone(bundled, tmp_path):
+    """Nothing but the records goes in: the folder written to holds no HTML, and every record is a page."""
+    found = records(bundled)
+    output = tmp_path / "site" / "pagefind"
+    assert write_index(found, str(output)) == len(found)
+    entry = json.loads((output / "pagefind-entry.json").read_text(encoding="utf-8"))
+    assert entry["languages"]["en"]["page_count"] == len(found)
+    assert not list((tmp_path / "site").rglob("*.html"))
+    fragments = [json.loads(gzip.decompress(path.read_bytes())[len(b"pagefind_dcd"):])
+                 for path in (output / "fragment").iterdir()]
+    assert {f["url"] for f in fragments} == {r.url for r in found}
+    assert any(f["meta"]["title"] == "Karlag" and "Карлаг" in f["content"] for f in fragments)
+
+
+def test_each_record_is_titled_as_its_page(bundled):
+    found = records(bundled)
+    by_path = {r.url: r for r in found}
+    for node in sorted({name[0] for name in searched_names(bundled)}, key=lambda n: n.value):
+        assert by_path["/" + bundled.doc_path(node.value)].meta["title"] == bundled.label(node), node
