@@ -9,6 +9,8 @@ import json
 
 import pytest
 
+from heritage_graph.publish.pagefind_service import Record
+from heritage_graph.publish.release import PublishError
 from heritage_graph.publish.search_index import records, write_index
 from heritage_graph.rdf.load import load
 from heritage_graph.web.data import SiteData
@@ -66,3 +68,10 @@ def test_each_record_is_titled_as_its_page(bundled):
     by_path = {r.url: r for r in found}
     for node in sorted({name[0] for name in searched_names(bundled)}, key=lambda n: n.value):
         assert by_path["/" + bundled.doc_path(node.value)].meta["title"] == bundled.label(node), node
+
+
+def test_pagefind_failing_is_one_clear_error(tmp_path):
+    (tmp_path / "file").write_text("not a folder", encoding="utf-8")
+    with pytest.raises(PublishError, match="Pagefind stopped while writing the search index: .*Not a directory") as caught:
+        write_index([Record("/doc/camp/karlag.html", "Karlag karlag", {"title": "Karlag"})], str(tmp_path / "file" / "pagefind"))
+    assert "\n" not in str(caught.value)

@@ -7,8 +7,8 @@ reads one answer every tenth of a second (its reading loop sleeps 0.1 s before e
 a record costs 0.1 s however many are sent at once: 200 records took 20.1 s (pagefind 1.5.2). This
 module speaks the same messages to the same binary (found by the package's
 :func:`pagefind.service.get_executable`), sending every record at once from a thread of its own
-while it reads the answers as they come: the index of the bundled data's 2,800 records is written
-in well under a second.
+while it reads the answers as they come: the bundled data's 1,351 records are added in 0.1 to
+0.25 s, a generated register's 13,581 in about 2 s.
 
 >>> with PagefindService() as pagefind:  # doctest: +SKIP
 ...     pagefind.add_records([Record("/doc/camp/karlag.html", "Karlag Карлаг karlag", {"title": "Karlag"})])
@@ -65,7 +65,11 @@ class PagefindService:
         self._last_id = 0
         self._pending = b""  # the start of a message not yet ended
         self._ready: deque[bytes] = deque()  # messages read, not yet taken
-        self.index_id = self._exchange([{"type": "NewIndex", "config": config or {}}])[0]["index_id"]
+        try:
+            self.index_id = self._exchange([{"type": "NewIndex", "config": config or {}}])[0]["index_id"]
+        except BaseException:
+            self.close()
+            raise
 
     def add_records(self, records) -> int:
         """Add ``records`` (:class:`Record`) to the index; how many were added."""
@@ -105,6 +109,8 @@ class PagefindService:
         try:
             while len(answers) < len(payloads):
                 message = self._read_message()
+                if not message.strip():
+                    continue
                 answer = json.loads(base64.b64decode(message))
                 if not isinstance(answer, dict):
                     continue
@@ -123,9 +129,10 @@ class PagefindService:
             chunk = os.read(self._process.stdout.fileno(), 1 << 16)
             if not chunk:
                 self._errors.seek(0)
-                said = self._errors.read().decode("utf-8", "replace").strip().splitlines()
+                said = [line.strip() for line in self._errors.read().decode("utf-8", "replace").splitlines()
+                        if line.strip() and not line.startswith("note:")]
                 raise PublishError("Pagefind stopped while writing the search index"
-                                   + (f": {said[-1]}" if said else ""))
+                                   + (f": {' '.join(said)[:300]}" if said else ""))
             *complete, self._pending = (self._pending + chunk).split(b",")
             self._ready.extend(complete)
         return self._ready.popleft()
