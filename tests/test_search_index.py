@@ -1,17 +1,18 @@
 """The static release's search index (heritage_graph.publish.search_index): one Pagefind record per
-resource searched, made from the data, written by the real Pagefind binary into a folder that
-holds no page at all."""
+resource searched, made from the data, indexed by the real Pagefind binary, which is named no
+page at all."""
 
 from __future__ import annotations
 
 import gzip
 import json
+import shutil
 
 import pytest
 
 from heritage_graph.publish.pagefind_service import Record
 from heritage_graph.publish.release import PublishError
-from heritage_graph.publish.search_index import records, write_index
+from heritage_graph.publish.search_index import index_files, records
 from heritage_graph.rdf.load import load
 from heritage_graph.web.data import SiteData
 from heritage_graph.web.search import searched_names
@@ -36,7 +37,7 @@ def test_one_record_per_resource_searched_with_its_names_and_keys(bundled):
     assert len({r.url for r in found}) == len(found)
     assert not any("/claim/" in r.url for r in found)
     karlag = next(r for r in found if r.url == "/doc/camp/karlag.html")
-    assert karlag.meta == {"title": "Karlag"} and karlag.filters == {"kind": ["camp system"]}
+    assert karlag.meta == {"title": "Karlag"}
     for word in ("Karlag", "Karlagas", "Карлаг", "karlag", "karlagas"):
         assert word in karlag.content.split(), word
 
@@ -49,16 +50,19 @@ def test_the_names_of_a_record_are_text_not_markup(tmp_path):
     assert "Лагерь &amp; &lt;b&gt;" in record.content
 
 
-def test_pagefind_writes_the_index_of_the_records_alone(bundled, tmp_path):
-    """Nothing but the records goes in: the folder written to holds no HTML, and every record is a page."""
+def test_pagefind_makes_the_index_of_the_records_alone(bundled):
+    """Nothing but the records goes in (no folder of pages is named), every record is a page of
+    the index, and the same records make the same files."""
     found = records(bundled)
-    output = tmp_path / "site" / "pagefind"
-    assert write_index(found, str(output)) == len(found)
-    entry = json.loads((output / "pagefind-entry.json").read_text(encoding="utf-8"))
+    files = index_files(found)
+    assert files == index_files(found)
+    content = dict(files)
+    assert {"pagefind-entry.json", "pagefind.js", "pagefind-ui.js", "pagefind-ui.css", "wasm.en.pagefind"} <= set(content)
+    assert all(content.values())
+    entry = json.loads(content["pagefind-entry.json"])
     assert entry["languages"]["en"]["page_count"] == len(found)
-    assert not list((tmp_path / "site").rglob("*.html"))
-    fragments = [json.loads(gzip.decompress(path.read_bytes())[len(b"pagefind_dcd"):])
-                 for path in (output / "fragment").iterdir()]
+    fragments = [json.loads(gzip.decompress(data)[len(b"pagefind_dcd"):])
+                 for path, data in files if path.startswith("fragment/")]
     assert {f["url"] for f in fragments} == {r.url for r in found}
     assert any(f["meta"]["title"] == "Karlag" and "Карлаг" in f["content"] for f in fragments)
 
@@ -70,8 +74,8 @@ def test_each_record_is_titled_as_its_page(bundled):
         assert by_path["/" + bundled.doc_path(node.value)].meta["title"] == bundled.label(node), node
 
 
-def test_pagefind_failing_is_one_clear_error(tmp_path):
-    (tmp_path / "file").write_text("not a folder", encoding="utf-8")
-    with pytest.raises(PublishError, match="Pagefind stopped while writing the search index: .*Not a directory") as caught:
-        write_index([Record("/doc/camp/karlag.html", "Karlag karlag", {"title": "Karlag"})], str(tmp_path / "file" / "pagefind"))
-    assert "\n" not in str(caught.value)
+def test_pagefind_stopping_is_one_clear_error(monkeypatch):
+    """A Pagefind binary that stops at once (``false``, named as the package lets one be named)."""
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", shutil.which("false"))
+    with pytest.raises(PublishError, match="^Pagefind stopped while writing the search index$"):
+        index_files([Record("/doc/camp/karlag.html", "Karlag karlag", {"title": "Karlag"})])

@@ -1,4 +1,4 @@
-"""Pagefind's index written from records in memory, by the binary of Pagefind's Python package.
+"""Pagefind's index made from records in memory, by the binary of Pagefind's Python package.
 
 The ``pagefind`` package runs ``pagefind --service`` and speaks to it in messages: each a JSON
 object ``{"message_id": n, "payload": {...}}``, base64-encoded and ended by a comma, answered by
@@ -8,11 +8,12 @@ a record costs 0.1 s however many are sent at once: 200 records took 20.1 s (pag
 module speaks the same messages to the same binary (found by the package's
 :func:`pagefind.service.get_executable`), sending every record at once from a thread of its own
 while it reads the answers as they come: the bundled data's 1,351 records are added in 0.1 to
-0.25 s, a generated register's 13,581 in about 2 s.
+0.25 s, a generated register's 13,581 in about 2 s. The index's files come back in memory
+(:meth:`PagefindService.files`), for the build to write them as it writes every file.
 
 >>> with PagefindService() as pagefind:  # doctest: +SKIP
 ...     pagefind.add_records([Record("/doc/camp/karlag.html", "Karlag Карлаг karlag", {"title": "Karlag"})])
-...     pagefind.write_files("/tmp/site/pagefind")
+...     bundle = pagefind.files()  # [("pagefind-entry.json", b"{...}"), ...]
 """
 
 from __future__ import annotations
@@ -63,7 +64,7 @@ class PagefindService:
             self._errors.close()
             raise PublishError(f"Pagefind could not be started: {exc}") from exc
         self._last_id = 0
-        self._pending = b""  # the start of a message not yet ended
+        self._pending: list[bytes] = []  # the start of a message not yet ended
         self._ready: deque[bytes] = deque()  # messages read, not yet taken
         try:
             self.index_id = self._exchange([{"type": "NewIndex", "config": config or {}}])[0]["index_id"]
@@ -78,9 +79,16 @@ class PagefindService:
                                    "filters": r.filters, "sort": None} for r in records])
         return len(answers)
 
-    def write_files(self, output_path: str) -> None:
-        """Write the index and Pagefind's scripts into ``output_path`` (an absolute path)."""
-        self._exchange([{"type": "WriteFiles", "index_id": self.index_id, "output_path": output_path}])
+    def files(self) -> list[tuple[str, bytes]]:
+        """The files of the index and of Pagefind's interface, as (path in the bundle, content),
+        sorted by path.
+
+        Taken in memory rather than written by Pagefind (its ``WriteFiles``): the binary answers
+        that message before every file is written, and stops when its input closes, so that a
+        file could be left empty (``pagefind-component-ui.css`` was, once in three runs).
+        """
+        answer = self._exchange([{"type": "GetFiles", "index_id": self.index_id}])[0]
+        return sorted((f["path"], base64.b64decode(f["content"])) for f in answer.get("files", ()))
 
     def _exchange(self, payloads: list[dict]) -> list[dict]:
         """Send ``payloads`` and read their answers, in the order of the payloads.
@@ -124,17 +132,23 @@ class PagefindService:
         return [answers[first + i] for i in range(len(payloads))]
 
     def _read_message(self) -> bytes:
-        """The next message of the binary, without its comma."""
+        """The next message of the binary, without its comma (one message may be megabytes: the
+        files of the index)."""
         while not self._ready:
-            chunk = os.read(self._process.stdout.fileno(), 1 << 16)
+            chunk = os.read(self._process.stdout.fileno(), 1 << 20)
             if not chunk:
                 self._errors.seek(0)
                 said = [line.strip() for line in self._errors.read().decode("utf-8", "replace").splitlines()
                         if line.strip() and not line.startswith("note:")]
                 raise PublishError("Pagefind stopped while writing the search index"
                                    + (f": {' '.join(said)[:300]}" if said else ""))
-            *complete, self._pending = (self._pending + chunk).split(b",")
+            if b"," not in chunk:
+                self._pending.append(chunk)
+                continue
+            *complete, rest = chunk.split(b",")
+            complete[0] = b"".join(self._pending) + complete[0]
             self._ready.extend(complete)
+            self._pending = [rest]
         return self._ready.popleft()
 
     def close(self) -> None:
