@@ -37,6 +37,7 @@ TIERS: dict[str, tuple[str, ...]] = {
     "hostile/test_server_bounds.py": ("server", "slow"),
     "hostile/test_service_spellings.py": ("server", "slow"),
     "hostile/test_faults.py": ("server", "slow"),
+    "test_search_site.py": ("server", "slow"),  # builds the bundled release, serves it, searches it in Chromium
 }
 
 #: Single tests that take long (their names, without parameters), by path under tests/.

@@ -3,7 +3,8 @@
 A TriG file may write into any named graph, the ontology's included. pyLODE renders the
 ontology's descriptions as Markdown, which passes HTML through, and writes the ontology's
 description into a JSON-LD ``<script>`` block unescaped; the release must carry none of that
-markup. Every HTML file of a release carries the policy ``script-src 'none'`` as a ``<meta>``; the
+markup. Every HTML file of a release carries the policy ``script-src 'self' 'wasm-unsafe-eval'`` as a
+``<meta>`` (only the site's own script files run, those of the search page; no inline script); the
 release's Apache and nginx rules and ``serve`` send it as a header. A real Chromium loads the
 ontology page and runs no script of the data; the site's own pages show no error under the policy.
 """
@@ -26,7 +27,9 @@ from ..test_site_browser import ARGS, CHROMIUM, Watched
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "valid" / "claims.ttl"
 DATE = "2026-11-27"
-POLICY = "script-src 'none'; object-src 'none'; base-uri 'none'"
+POLICY = "script-src 'self' 'wasm-unsafe-eval'; object-src 'none'; base-uri 'none'"
+#: The one page with scripts, and its script files (the release's own, by relative path).
+SEARCH_SCRIPTS = ["assets/search-rules.js", "pagefind/pagefind-ui.js", "assets/search.js"]
 TITLE = "Ontology · Heritage graph"
 #: Each would change the page's title and write to the console if it ran.
 RUN = "document.title='pwned';console.log('pwned')"
@@ -51,7 +54,9 @@ class Markup(HTMLParser):
         self.links: list[str] = []
         self.loaders: list[str] = []
         self.policies: list[str] = []
-        self._script_type = None
+        self.sources: list[str | None] = []  # the src of each script element
+        self.inline: list[str] = []  # text inside script elements
+        self._in_script = False
 
     def handle_starttag(self, tag, attrs):
         attributes = dict(attrs)
@@ -62,8 +67,19 @@ class Markup(HTMLParser):
             self.loaders.append(tag)
         if tag == "script":
             self.scripts.append(attributes.get("type") or "text/javascript")
+            self.sources.append(attributes.get("src"))
+            self._in_script = True
         if tag == "meta" and (attributes.get("http-equiv") or "").lower() == "content-security-policy":
             self.policies.append(attributes.get("content"))
+
+
+    def handle_endtag(self, tag):
+        if tag == "script":
+            self._in_script = False
+
+    def handle_data(self, data):
+        if self._in_script and data.strip():
+            self.inline.append(data)
 
 
 def markup(path: Path) -> Markup:
@@ -100,7 +116,12 @@ def test_no_page_of_the_release_holds_markup_that_runs(release):
     assert len(pages) > 20
     for path in pages:
         parsed = markup(path)
-        assert (parsed.scripts, parsed.handlers, parsed.links, parsed.loaders) == ([], [], [], []), path
+        assert (parsed.inline, parsed.handlers, parsed.links, parsed.loaders) == ([], [], [], []), path
+        if path == release / "search.html":  # the search page's scripts: files of the release, none inline
+            assert parsed.sources == SEARCH_SCRIPTS
+            assert all((release / source).is_file() for source in parsed.sources)
+        else:
+            assert parsed.scripts == [], path
 
 
 def test_every_page_of_the_release_carries_the_policy(release):

@@ -11,6 +11,7 @@ killed build leaves the previous release as it was. The layout of a release
       class/{Class}.html            browse pages, class/index.html (pages)
       queries/{name}.html           the stored queries with their current answers (.csv, .json) (queries)
       charts/prisoner-shares.svg    the chart of the home page (queries)
+      search.html, pagefind/        the search page and Pagefind's index of the pages (search_index)
       ontology/index.html           the ontology documentation (pyLODE), reference.html, the .ttl files (ontology_docs)
       dumps/heritage-graph.{ttl,nt,nq,trig,jsonld,rdf}[.gz], dumps/SHA256SUMS (dumps)
       context.jsonld                the JSON-LD context of every .jsonld file (dumps)
@@ -47,6 +48,7 @@ from .manifest import claims_of_release, diff_claims, previous_claims, write_man
 from .ontology_docs import write_ontology
 from .pages import Pages, write_classes, write_resources
 from .queries import write_queries
+from .search_index import write_search
 from .release import InvalidDataError, Progress, PublishError, Release, release_prefixes  # noqa: F401 - part of the API
 from .void import GEONAMES, WIKIDATA, GraphStats, write_void
 
@@ -172,6 +174,7 @@ def build(
         timed("class pages", write_classes, ctx)
         timed("resource pages", write_resources, ctx, pages)
         timed("home page", write_home, ctx)
+        timed("search index", write_search, ctx)
         timed("server configuration", write_hosting, ctx)
         diff = timed("diff", lambda: diff_claims(before, claims_of_release(ctx)))
         manifest = timed("manifest", write_manifest, ctx, diff)

@@ -11,6 +11,7 @@ serves it with uvicorn. Routes (see ``docs/serve.md``):
 ``/api/queries[/{name}]``             every stored query as a web API (:mod:`.api`);
                                       ``/api/openapi.json`` describes it (:mod:`.openapi`)
 ``/queries/{name}.html?param=value``  a stored query's page run live (:mod:`.querypages`)
+``/search?q=…`` (``/search.html``)    the names searched live, a page or JSON (:mod:`.search`)
 every other URL                       the release's file (:mod:`.static`): ``/id/…`` 303 to
                                       ``/doc/…``, ``/dataset``, ``/ontology``, ``/dumps/…`` …
 ====================================  ==========================================================
@@ -39,6 +40,8 @@ from ..queries import listing
 from ..rdf.load import Dataset, load
 from ..rdf.store import OxigraphStore
 from ..rdf.vocab import configured_base
+from .. import web
+from ..web.search import SearchIndex
 from . import static
 from .api import api_list, api_query
 from .config import Config, prefixes_for
@@ -47,6 +50,7 @@ from .openapi import openapi
 from .policy import load_parser
 from .pool import QueryPool
 from .querypages import query_page
+from .search import search_page
 from .responses import CORS, internal_error, not_allowed, not_found
 from .sparql import sparql
 
@@ -71,6 +75,8 @@ def routes() -> list[Route]:
         Route("/api/queries/{name}", api_query),
         Route("/api/openapi.json", openapi),
         Route("/queries/{name}", query_page),
+        Route("/search", search_page),
+        Route("/search.html", search_page),
         Route("/id/{kind}/{slug}", static.resource_id),
         Route("/doc/{kind}/{slug}", static.document),
         Route("/ontology", static.ontology),
@@ -129,6 +135,8 @@ def create_app(store=None, *, release: Path | str | None = None, base: str | Non
         finally:
             pool.stop()
 
+    # the search index, built once from the data the pages show (a few seconds at a million triples)
+    config.search = SearchIndex.of(web.SiteData(store, base=base))
     app = Starlette(routes=routes(), lifespan=lifespan,
                     exception_handlers={404: not_found, 405: not_allowed, Exception: internal_error})
     app.state.config = config

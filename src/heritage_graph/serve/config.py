@@ -29,6 +29,8 @@ class Config:
     listings: object = None
     #: The most bytes a query result may take (it is cut, or refused with 507, beyond), or None.
     max_bytes: int | None = None
+    #: The index of the names the search answers from (:class:`heritage_graph.web.search.SearchIndex`).
+    search: object = None
     #: The triples of the default graph, as the service description gives them (worked out once).
     dataset_triples: int | None = None
 

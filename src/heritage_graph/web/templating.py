@@ -7,8 +7,8 @@ loads every template at once, and nothing reloads them: a release renders hundre
 of pages from the same compiled code.
 
 Everything shown is escaped (autoescape on for HTML, SVG and XML): a label ``<script>`` is shown
-as text. Pages load nothing from the network: no scripts, no web fonts, maps and charts are
-inline SVG.
+as text. Pages load nothing from the network: no web fonts, maps and charts are inline SVG;
+the one page with scripts (the static search page) loads the site's own files.
 
 >>> print(render("classes.html", root="/", title="Browse by class", rows=[]).splitlines()[0])
 <!DOCTYPE html>
@@ -27,11 +27,13 @@ from .formats import format_number, format_share
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 #: The Content Security Policy of every page, as a ``<meta>`` of the page (``base.html``, the ontology
-#: documentation), as a header of ``serve`` and in a release's rules for Apache and nginx: no script
-#: runs, whatever a page holds (no inline script, no ``on…`` attribute, no script file); no plugin;
-#: no ``<base>``. Styles are not restricted: the pages use a style sheet and SVG presentation
-#: attributes, and pyLODE's page its own ``<style>``.
-CONTENT_SECURITY_POLICY = "script-src 'none'; object-src 'none'; base-uri 'none'"
+#: documentation), as a header of ``serve`` and in a release's rules for Apache and nginx: only
+#: script files of the site itself run (the static search page's), never a script written in a page
+#: (no inline script, no ``on…`` attribute, no ``javascript:`` link) nor one from elsewhere;
+#: WebAssembly may be compiled (``'wasm-unsafe-eval'``: Pagefind searches its index with it; it
+#: allows no ``eval`` of text); no plugin; no ``<base>``. Styles are not restricted: the pages use
+#: style sheets and SVG presentation attributes, and pyLODE's page its own ``<style>``.
+CONTENT_SECURITY_POLICY = "script-src 'self' 'wasm-unsafe-eval'; object-src 'none'; base-uri 'none'"
 
 #: Static files every page refers to, by their path in the site (copied into a release as they are).
 ASSETS = {

@@ -1,0 +1,81 @@
+"""The static release's search index (heritage_graph.publish.search_index): one Pagefind record per
+resource searched, made from the data, indexed by the real Pagefind binary, which is named no
+page at all."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import shutil
+
+import pytest
+
+from heritage_graph.publish.pagefind_service import Record
+from heritage_graph.publish.release import PublishError
+from heritage_graph.publish.search_index import index_files, records
+from heritage_graph.rdf.load import load
+from heritage_graph.web.data import SiteData
+from heritage_graph.web.search import searched_names
+
+CAMP = "https://w3id.org/heritage-graph/id/camp/"
+HOSTILE = """@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix hg: <https://w3id.org/heritage-graph/ontology#> .
+<https://w3id.org/heritage-graph/id/camp/x> a hg:Camp ; rdfs:label "Camp <img src=x onerror=alert(1)>"@en ;
+    skos:altLabel "Лагерь & <b>"@ru .
+"""
+
+
+@pytest.fixture(scope="module")
+def bundled() -> SiteData:
+    return SiteData(load(None).store)
+
+
+def test_one_record_per_resource_searched_with_its_names_and_keys(bundled):
+    found = records(bundled)
+    assert len(found) == len({name[0] for name in searched_names(bundled)})
+    assert len({r.url for r in found}) == len(found)
+    assert not any("/claim/" in r.url for r in found)
+    karlag = next(r for r in found if r.url == "/doc/camp/karlag.html")
+    assert karlag.meta == {"title": "Karlag"}
+    for word in ("Karlag", "Karlagas", "Карлаг", "karlag", "karlagas"):
+        assert word in karlag.content.split(), word
+
+
+def test_the_names_of_a_record_are_text_not_markup(tmp_path):
+    data = tmp_path / "hostile.ttl"
+    data.write_text(HOSTILE, encoding="utf-8")
+    [record] = [r for r in records(SiteData(load([data]).store)) if r.url == "/doc/camp/x.html"]
+    assert "<" not in record.content and "&lt;img src=x onerror=alert(1)&gt;" in record.content
+    assert "Лагерь &amp; &lt;b&gt;" in record.content
+
+
+def test_pagefind_makes_the_index_of_the_records_alone(bundled):
+    """Nothing but the records goes in (no folder of pages is named), every record is a page of
+    the index, and the same records make the same files."""
+    found = records(bundled)
+    files = index_files(found)
+    assert files == index_files(found)
+    content = dict(files)
+    assert {"pagefind-entry.json", "pagefind.js", "pagefind-ui.js", "pagefind-ui.css", "wasm.en.pagefind"} <= set(content)
+    assert all(content.values())
+    entry = json.loads(content["pagefind-entry.json"])
+    assert entry["languages"]["en"]["page_count"] == len(found)
+    fragments = [json.loads(gzip.decompress(data)[len(b"pagefind_dcd"):])
+                 for path, data in files if path.startswith("fragment/")]
+    assert {f["url"] for f in fragments} == {r.url for r in found}
+    assert any(f["meta"]["title"] == "Karlag" and "Карлаг" in f["content"] for f in fragments)
+
+
+def test_each_record_is_titled_as_its_page(bundled):
+    found = records(bundled)
+    by_path = {r.url: r for r in found}
+    for node in sorted({name[0] for name in searched_names(bundled)}, key=lambda n: n.value):
+        assert by_path["/" + bundled.doc_path(node.value)].meta["title"] == bundled.label(node), node
+
+
+def test_pagefind_stopping_is_one_clear_error(monkeypatch):
+    """A Pagefind binary that stops at once (``false``, named as the package lets one be named)."""
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", shutil.which("false"))
+    with pytest.raises(PublishError, match="^Pagefind stopped while writing the search index$"):
+        index_files([Record("/doc/camp/karlag.html", "Karlag karlag", {"title": "Karlag"})])
