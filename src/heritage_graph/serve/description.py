@@ -15,13 +15,14 @@ import pyoxigraph as ox
 from starlette.responses import HTMLResponse, Response
 
 from . import negotiation as neg
+from ..publish.layout import DATASET, VOID_FILES
+from ..publish.release import VOID
 from ..rdf.vocab import DCTERMS, RDF, RDFS, XSD
 from ..web.templating import render as render_template
 from .config import config_of
 from .responses import media, not_acceptable, root
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
-VOID = "http://rdfs.org/ns/void#"
 FORMATS = "http://www.w3.org/ns/formats/"
 #: The W3C format IRI (``http://www.w3.org/ns/formats/…``) of each result format, by offer suffix.
 FORMAT_IRIS = {"json": "SPARQL_Results_JSON", "xml": "SPARQL_Results_XML", "csv": "SPARQL_Results_CSV",
@@ -29,8 +30,6 @@ FORMAT_IRIS = {"json": "SPARQL_Results_JSON", "xml": "SPARQL_Results_XML", "csv"
                "rdf": "RDF_XML"}
 #: The address, under the base, of the page that explains the caps (a cut result links it).
 LIMITS_PATH = "sparql/limits"
-#: The release's description of the dataset, and the dataset's IRI under the base.
-VOID_FILE, DATASET_PATH = "void.ttl", "dataset"
 
 
 def limits_iri(base: str) -> str:
@@ -80,8 +79,8 @@ def description_triples(config) -> list[ox.Triple]:
         + f", and then says so: see {limits_iri(base)}.", language="en"))
     add(service, SD + "defaultDataset", dataset)
     add(dataset, RDF + "type", ox.NamedNode(SD + "Dataset"))
-    add(service, RDFS + "seeAlso", ox.NamedNode(base + DATASET_PATH))  # the VoID and DCAT description
-    add(dataset, RDFS + "seeAlso", ox.NamedNode(base + DATASET_PATH))
+    add(service, RDFS + "seeAlso", ox.NamedNode(base + DATASET))  # the VoID and DCAT description
+    add(dataset, RDFS + "seeAlso", ox.NamedNode(base + DATASET))
     add(dataset, SD + "defaultGraph", graph)
     add(graph, RDF + "type", ox.NamedNode(SD + "Graph"))
     add(graph, VOID + "triples", ox.Literal(str(dataset_triples(config)), datatype=ox.NamedNode(XSD + "integer")))
@@ -109,9 +108,9 @@ def dataset_triples(config) -> int:
 
 def _void_triples(release: Path, base: str) -> int | None:
     try:
-        found = ox.parse(path=str(release / VOID_FILE), format=ox.RdfFormat.TURTLE)
+        found = ox.parse(path=str(release / VOID_FILES[".ttl"]), format=ox.RdfFormat.TURTLE)
         for triple in found:
-            if (triple.subject == ox.NamedNode(base + DATASET_PATH) and triple.predicate.value == VOID + "triples"
+            if (triple.subject == ox.NamedNode(base + DATASET) and triple.predicate.value == VOID + "triples"
                     and isinstance(triple.object, ox.Literal)):
                 return int(triple.object.value)
     except (OSError, SyntaxError, ValueError):

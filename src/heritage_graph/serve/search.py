@@ -21,7 +21,7 @@ from .config import config_of
 from .responses import error, not_acceptable, root
 
 #: What ``/search`` answers with: a page first, then JSON.
-SEARCH_TYPES = (neg.Offer("text/html", "html", None, ("application/xhtml+xml",)), neg.Offer("application/json", "json"))
+SEARCH_TYPES = (neg.RESOURCE_TYPES[0], neg.Offer("application/json", "json"))
 
 
 def search_page(request) -> Response:
