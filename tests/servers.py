@@ -6,6 +6,7 @@ Every server binds to 127.0.0.1 on a free port and is stopped by the fixture tha
 from __future__ import annotations
 
 import http.server
+import os
 import shutil
 import socket
 import subprocess
@@ -33,8 +34,8 @@ def heritage_graph_server(folder: Path, *args, start_seconds: float = 900, env: 
     port = free_port()
     log = folder / "server.log"
     with open(log, "wb") as stderr:
-        process = subprocess.Popen(heritage_graph_command("serve", "--port", port, *args), cwd=folder, env=env,
-                                   stdout=subprocess.DEVNULL, stderr=stderr)
+        process = subprocess.Popen(heritage_graph_command("serve", "--port", port, *args), cwd=folder,
+                                   env=env or private_temp(folder), stdout=subprocess.DEVNULL, stderr=stderr)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + start_seconds
@@ -51,6 +52,15 @@ def heritage_graph_server(folder: Path, *args, start_seconds: float = 900, env: 
         yield url, port, log
     finally:
         stop(process)
+
+
+def private_temp(folder: Path) -> dict[str, str]:
+    """The environment with ``TMPDIR`` in ``folder/tmp``: what a server writes to its temporary
+    folders stays in the test's own folder (a release built at start is gigabytes at a million
+    triples), where the test can see that it is removed."""
+    temp = folder / "tmp"
+    temp.mkdir(exist_ok=True)
+    return {**os.environ, "TMPDIR": str(temp)}
 
 
 def free_port() -> int:
@@ -123,8 +133,9 @@ class QuietHandler(http.server.BaseHTTPRequestHandler):
         pass
 
 
-def stop(process: subprocess.Popen, timeout: float = 15) -> None:
-    """Stop a server started by a test: politely, then by force."""
+def stop(process: subprocess.Popen, timeout: float = 180) -> None:
+    """Stop a server started by a test: politely (it removes the release it built, which takes a
+    while at a million triples), then by force."""
     process.terminate()
     try:
         process.wait(timeout=timeout)

@@ -4,14 +4,17 @@ Each command is a module of :mod:`heritage_graph.commands`, loaded only when it 
 help lists them all): ``heritage-graph query`` reads the stored queries without loading the
 server, the build or the importers. Errors raised on purpose
 (:class:`~heritage_graph.errors.HeritageGraphError`) become one line on standard error and exit
-status 2; no traceback reaches the user.
+status 2; no traceback reaches the user. SIGTERM stops a command as Ctrl-C does: what it was
+writing is unwound (staging folders and temporary files removed) before it exits, status 143.
 """
 
 from __future__ import annotations
 
 import importlib
 import os
+import signal
 import sys
+import threading
 
 import click
 
@@ -47,6 +50,7 @@ class Group(click.Group):
         return importlib.import_module(f"{__package__}.commands.{COMMANDS[name]}").command
 
     def invoke(self, ctx):
+        previous = stop_on_sigterm()
         try:
             return super().invoke(ctx)
         except HeritageGraphError as exc:
@@ -55,6 +59,9 @@ class Group(click.Group):
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
             sys.exit(130)
+        except Terminated:
+            click.echo("terminated", err=True)
+            sys.exit(128 + signal.SIGTERM)
         except click.ClickException as exc:  # click prints it: a value quoted in it made printable
             exc.message = printable(exc.message)
             raise
@@ -66,6 +73,32 @@ class Group(click.Group):
             echo(f"error: internal error ({type(exc).__name__}: {exc}); "
                  "set HERITAGE_GRAPH_DEBUG=1 for the traceback and please report it", err=True)
             sys.exit(3)
+        finally:
+            if previous is not None:
+                signal.signal(signal.SIGTERM, previous)
+
+
+class Terminated(BaseException):
+    """SIGTERM arrived: raised where the command is, so that it unwinds as on Ctrl-C."""
+
+
+def stop_on_sigterm():
+    """Make SIGTERM raise :class:`Terminated` in this process (a server replaces the handler while
+    it runs, and puts this one back); returns the handler it replaced, or None where signals cannot
+    be handled (not the main thread). A process forked from this one dies of it as by default:
+    the unwinding belongs to the process that made the files."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    owner = os.getpid()
+
+    def handler(signum, frame):
+        if os.getpid() != owner:
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+            return
+        raise Terminated
+
+    return signal.signal(signal.SIGTERM, handler)
 
 
 @click.group(cls=Group)

@@ -35,7 +35,7 @@ from . import __version__
 from .errors import ConfigError, EndpointError, HeritageGraphError
 from .queries import run as qrun
 from .rdf.load import Dataset, load
-from .rdf.store import EndpointStore, parse_json_results
+from .rdf.store import EndpointStore, parse_json_results, require_complete
 from .rdf.vocab import GRAPH
 from .util.progress import progress
 
@@ -522,6 +522,7 @@ class _Client:
     def select(self, text: str, *, boolean: bool = False):
         response = self._send("POST", self.where.query, data={"query": text},
                               headers={"Accept": "application/sparql-results+json"})
+        require_complete(response.headers, self.where.query)
         result = parse_json_results(response.content, self.where.query)
         return result.boolean if boolean else result
 

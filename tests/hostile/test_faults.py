@@ -153,6 +153,30 @@ def test_a_killed_build_leaves_the_previous_release_or_the_new_one(tmp_path, cap
     assert seen[("before", True)] + seen[("before", False)] > 0  # the draw did hit the build at work
 
 
+def test_a_build_stopped_with_sigterm_leaves_the_previous_release_and_nothing_else(tmp_path):
+    """SIGTERM (what a service manager or a CI runner sends) unwinds a build as Ctrl-C does: the
+    previous release stays as it was, no staging folder is left, exit status 143."""
+    data = variant(VALID, tmp_path / "b", {"hg:value 7000 ;": "hg:value 7500 ;"})
+    site = tmp_path / "site"
+    out = site / "out"
+    timed_run(cli("build", "--out", out, "--data", VALID, "--date", DATE), tmp_path)
+    before = tree(out)
+    process = subprocess.Popen(cli("build", "--out", out, "--data", data, "--date", DATE), cwd=tmp_path,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 120  # guards a hang only
+    while not [p for p in site.iterdir() if p.name != "out"] and process.poll() is None:
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    assert process.poll() is None, "the build ended before its staging folder was seen"
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=120)
+    assert process.returncode == 143, stderr.decode()
+    assert stderr.decode().strip().splitlines()[-1] == "terminated"
+    assert "Traceback" not in stderr.decode()
+    assert tree(out) == before
+    assert [p.name for p in site.iterdir()] == ["out"]
+
+
 # Import ----------------------------------------------------------------------------------------
 
 
@@ -355,8 +379,15 @@ class Faulty(QuietHandler):
             "500": (500, "text/html", b"<html><body><h1>Internal Server Error</h1>\n<p>boom</p></body></html>"),
             "html": (200, "text/html", b"<!DOCTYPE html><html><body>Welcome to nginx!</body></html>"),
             "truncated": (200, "application/sparql-results+json", b'{"head": {"vars": ["s"]}, "results": {"bind'),
+            "anytime": (200, "application/sparql-results+json", b'{"head": {"vars": ["s"]}, "results": {"bindings": []}}'),
+            "capped": (200, "application/sparql-results+json", b'{"head": {"vars": ["s"]}, "results": {"bindings": []}}'),
         }[self.mode]
         self.send_response(status)
+        if self.mode == "anytime":  # Virtuoso's answer when a query meets its time limit: what it had so far
+            self.send_header("X-SQL-State", "S1TAT")
+            self.send_header("X-SQL-Message", "RC...: Returning incomplete results, query interrupted by result timeout.")
+        if self.mode == "capped":
+            self.send_header("X-SPARQL-MaxRows", "10")
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
@@ -383,9 +414,10 @@ COMMANDS = {
     "push": lambda url: cli("push", "--endpoint", url, "--timeout", "2", "--data", VALID),
     "reconcile": lambda url: cli("reconcile", "--endpoint", url + "/sparql", "--data", VALID, "--timeout", "2"),
 }
-MODES = ["down", "slow", "500", "html", "truncated", "hangup"]
+MODES = ["down", "slow", "500", "html", "truncated", "hangup", "anytime", "capped"]
 EXPECTED = {"down": "cannot reach", "slow": "did not answer within 2 s", "500": "HTTP 500",
-            "html": "not SPARQL JSON results", "truncated": "not SPARQL JSON results", "hangup": "127.0.0.1"}
+            "html": "not SPARQL JSON results", "truncated": "not SPARQL JSON results", "hangup": "127.0.0.1",
+            "anytime": "incomplete result (X-SQL-State S1TAT", "capped": "incomplete result (cut at X-SPARQL-MaxRows 10)"}
 
 
 @pytest.mark.parametrize("mode", MODES)

@@ -25,7 +25,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from ..servers import free_port, heritage_graph_command
+from ..servers import free_port, heritage_graph_command, private_temp
 from .test_server import EXPLOSIVE, SIMPLE, answered_at, serving
 
 pytestmark = pytest.mark.server
@@ -227,7 +227,7 @@ def own_server(folder: Path, *args):
     log = folder / "server.log"
     with open(log, "wb") as stderr:
         process = subprocess.Popen(heritage_graph_command("serve", "--port", port, *args), cwd=folder,
-                                   stdout=subprocess.DEVNULL, stderr=stderr)
+                                   env=private_temp(folder), stdout=subprocess.DEVNULL, stderr=stderr)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 900  # guards a hang only
@@ -279,6 +279,27 @@ def test_sigterm_stops_the_server_and_its_workers_while_a_query_runs(tmp_path):
         runaway.join(timeout=60)
         assert runaway.answer is None or runaway.answer.status_code != 503
         assert_ended(workers)
+        assert list((tmp_path / "tmp").iterdir()) == []  # the release it built at start, removed
+
+
+@ON_LINUX
+def test_sigterm_while_the_release_is_built_stops_the_server_and_removes_it(tmp_path):
+    """Told to stop before it serves, while it builds its release, the server unwinds: exit
+    status 143, one line, and nothing left in the temporary folder."""
+    temp = private_temp(tmp_path)
+    process = subprocess.Popen(heritage_graph_command("serve", "--port", free_port()), cwd=tmp_path, env=temp,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    folder = Path(temp["TMPDIR"])
+    deadline = time.monotonic() + 300  # guards a hang only
+    while not any(path.name.startswith("heritage-graph-release-") and any(path.iterdir())
+                  for path in folder.iterdir()):
+        assert process.poll() is None and time.monotonic() < deadline, "the server did not start its build"
+        time.sleep(0.01)
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=120)
+    assert process.returncode == 143, stderr.decode()
+    assert stderr.decode().strip().splitlines()[-1] == "terminated"
+    assert list(folder.iterdir()) == []
 
 
 @ON_LINUX

@@ -186,6 +186,7 @@ class EndpointStore(Store):
     def _send(self, wrapper) -> bytes:
         try:
             response = wrapper.query()
+            require_complete(response.response.headers, self.url)
             return response.response.read()
         except SPARQLWrapperException as exc:
             status = _WRAPPER_STATUS.get(type(exc).__name__, "an error")
@@ -213,6 +214,39 @@ class EndpointStore(Store):
     def triple_count(self) -> int:
         result = self.query("SELECT (COUNT(*) AS ?n) WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }")
         return int(result.rows[0][0].value)
+
+
+#: Headers by which endpoints mark a result they cut short: Virtuoso's "anytime" answers
+#: (``X-SQL-State: S1TAT``, the query stopped at its time limit), and the row or byte cap of
+#: ``heritage-graph serve`` and endpoints like it.
+CUT_HEADERS = ("X-SPARQL-MaxRows", "X-SPARQL-MaxBytes")
+
+
+def incomplete(headers) -> str | None:
+    """Why an answer with these HTTP headers is not the whole result, or None when it is.
+
+    >>> incomplete({"X-SQL-State": "S1TAT", "X-SQL-Message": "RC...: Returning incomplete results"})
+    'X-SQL-State S1TAT: RC...: Returning incomplete results'
+    >>> incomplete({"X-SPARQL-MaxRows": "10000"})
+    'cut at X-SPARQL-MaxRows 10000'
+    >>> incomplete({"Content-Type": "application/sparql-results+json"}) is None
+    True
+    """
+    state = headers.get("X-SQL-State")
+    if state and state.strip().upper() == "S1TAT":
+        message = headers.get("X-SQL-Message")
+        return "X-SQL-State S1TAT" + (f": {message.strip()}" if message else "")
+    for name in CUT_HEADERS:
+        if headers.get(name):
+            return f"cut at {name} {headers.get(name).strip()}"
+    return None
+
+
+def require_complete(headers, url: str) -> None:
+    """:raises EndpointError: the answer with these headers is not the whole result."""
+    cut = incomplete(headers)
+    if cut:
+        raise EndpointError(f"{url} answered an incomplete result ({cut}); nothing of it is used")
 
 
 def strip_comment_lines(sparql: str) -> str:
