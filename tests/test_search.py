@@ -114,6 +114,18 @@ def test_a_woman_of_a_generated_register_is_found_by_the_mans_form_of_her_surnam
         assert iri in [h.iri for h in register.search(query, limit=MAX_RESULTS)], (query, lithuanian)
 
 
+def test_a_person_is_found_once_and_the_events_of_their_life_through_them(register, bundled):
+    """A register's arrest, imprisonment, release and death of one person are not results of their
+    own (the person's page lists them); an event other resources refer to stays one."""
+    iri, lithuanian, _ = _people(register)[0]
+    number = iri.rsplit("-", 1)[1]
+    hits = [h.iri for h in register.search(lithuanian, limit=MAX_RESULTS)]
+    assert iri in hits
+    assert not [h for h in hits if f"/event/synthetic-{number}-" in h], hits
+    assert not [node for node, *_ in register.names if "/event/synthetic-" in node.value]
+    assert ID + "event/death-of-joseph-stalin" in [h.iri for h in bundled.search("death of Joseph Stalin")]
+
+
 NODE = shutil.which("node")
 
 

@@ -165,6 +165,7 @@ def searched_names(data: SiteData) -> list[tuple[ox.NamedNode, str, str | None, 
     claim = data.hgn("Claim")
     pages = {node for node in data.data_typed
              if not any(claim in data.superclasses.get(c, {c}) for c in data.typed.get(node, ()))}
+    pages -= life_events(data)
     names: dict[tuple, int] = {}
     for order, (predicate, rank) in enumerate(((LABEL, 0), (PREF_LABEL, 0), (ALT_LABEL, 1), (data.hgn("nickname"), 1))):
         for q in data.ox.quads_for_pattern(None, predicate, None, None):
@@ -172,6 +173,27 @@ def searched_names(data: SiteData) -> list[tuple[ox.NamedNode, str, str | None, 
                 names.setdefault((q.subject, q.object.value, q.object.language or None, rank), order)
     # a resource's labels by naming property, as SiteData.label reads them (see shown_label)
     return sorted(names, key=lambda n: (n[0].value, n[3], names[n], n[2] or "", n[1]))
+
+
+def life_events(data: SiteData) -> set[ox.NamedNode]:
+    """The events of one person's life as a register records them (an arrest, an imprisonment, a
+    release, a death): events whose victims and participants are one person and no one else, and
+    that nothing in the graph refers to. They are found through the person, whose page lists them,
+    and are left out of the search: a name would otherwise find a register's person three and four
+    times over. An event other resources refer to (the death of Joseph Stalin, which the Kengir
+    uprising came after) is searched as any other."""
+    event, person = data.hgn("Event"), data.hgn("Person")
+
+    def is_a(node, cls) -> bool:
+        return any(cls in data.superclasses.get(c, {c}) for c in data.typed.get(node, ()))
+
+    involved: dict[ox.NamedNode, set] = {}
+    for role in ("victim", "participant"):
+        for q in data.ox.quads_for_pattern(None, data.hgn(role), None, None):
+            involved.setdefault(q.subject, set()).add(q.object)
+    return {node for node, who in involved.items()
+            if len(who) == 1 and is_a(node, event) and is_a(next(iter(who)), person)
+            and next(data.ox.quads_for_pattern(None, None, node, None), None) is None}
 
 
 def shown_label(names, lang: str = "en") -> str | None:
