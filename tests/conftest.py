@@ -45,7 +45,11 @@ SLOW_TESTS: dict[str, set[str]] = {
     "hostile/test_server.py": {"test_on_a_million_triples_an_explosive_query_is_stopped_and_capped_while_others_are_answered"},
     # the release's dumps read back by the reference libraries (rdflib, PyLD): a minute and more
     "test_publish.py": {"test_triple_dumps_read_back_with_rdflib", "test_quad_dumps_keep_one_graph_per_file",
-                        "test_jsonld_dump_expands_with_pyld_to_the_same_graph"},
+                        "test_jsonld_dump_expands_with_pyld_to_the_same_graph",
+                        # every JSON-LD file of the release (some 1,400) expanded by PyLD offline
+                        "test_every_json_ld_file_reads_with_no_network_in_pyld_and_pyoxigraph"},
+    # every link of every page of the release followed on disk and on a running server
+    "test_release_served.py": {"test_every_link_of_every_page_resolves_statically_and_on_the_server"},
     # builds the wheel and installs it, from PyPI, into a fresh virtual environment
     "test_packaging.py": {"test_the_wheel_runs_every_command_without_extras"},
     # a store loaded and killed three times; 200,000 nested blank nodes loaded three times
