@@ -7,12 +7,14 @@ from __future__ import annotations
 import gzip
 import json
 import shutil
+import threading
+import time
 
 import pytest
 
 from heritage_graph.publish.pagefind_service import Record
 from heritage_graph.publish.release import PublishError
-from heritage_graph.publish.search_index import index_files, records
+from heritage_graph.publish.search_index import IndexJob, index_files, records
 from heritage_graph.rdf.load import load
 from heritage_graph.web.data import SiteData
 from heritage_graph.web.search import searched_names
@@ -79,3 +81,24 @@ def test_pagefind_stopping_is_one_clear_error(monkeypatch):
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", shutil.which("false"))
     with pytest.raises(PublishError, match="^Pagefind stopped while writing the search index$"):
         index_files([Record("/doc/camp/karlag.html", "Karlag karlag", {"title": "Karlag"})])
+
+
+def _records(count: int) -> list[Record]:
+    return [Record(url=f"/doc/person/p-{i}.html", content=f"Person {i} Kazlauskas{i} Antanas{i}",
+                   meta={"title": f"Person {i}"}) for i in range(count)]
+
+
+def test_an_index_made_beside_the_build_is_the_index_made_at_once():
+    items = _records(50)
+    assert IndexJob(items).files() == index_files(items)
+
+
+def test_a_cancelled_index_stops_pagefind_at_once():
+    """A build that fails stops Pagefind: the thread has ended when cancel returns, and there are
+    no files (without the stop, Pagefind would finish indexing 40,000 records first)."""
+    job = IndexJob(_records(40_000))
+    time.sleep(1)  # Pagefind is at work (it takes some seconds over these records)
+    job.cancel()
+    assert not [t for t in threading.enumerate() if t.name == "search-index"]
+    with pytest.raises(PublishError, match="Pagefind stopped|cancelled"):
+        job.files()

@@ -48,7 +48,7 @@ from .manifest import claims_of_release, diff_claims, previous_claims, write_man
 from .ontology_docs import write_ontology
 from .pages import Pages, write_classes, write_resources
 from .queries import write_queries
-from .search_index import write_search
+from .search_index import start_index, write_search
 from .release import InvalidDataError, Progress, PublishError, Release, release_prefixes  # noqa: F401 - part of the API
 from .void import GEONAMES, WIKIDATA, GraphStats, write_void
 
@@ -145,7 +145,7 @@ def build(
         dataset = timed("load", lambda: load(None if data_paths is None else list(data_paths), base=base))
     created = _missing_folders(out_dir.parent)
     staging, lock = staging_folder(out_dir, "build")  # removes what killed builds left beside out_dir
-    pages = ctx = None
+    pages = ctx = index = None
     frozen = False
     try:
         _readable(staging)
@@ -162,6 +162,7 @@ def build(
         # all it wrote is removed.
         pages = Pages(ctx)
         pages.start()
+        index = timed("search records", start_index, ctx.data)  # Pagefind makes the index meanwhile
         validation = timed("validate", lambda: validate(dataset=dataset, base=base))
         if not validation.conforms:
             raise InvalidDataError(validation.to_text())
@@ -174,12 +175,14 @@ def build(
         timed("class pages", write_classes, ctx)
         timed("resource pages", write_resources, ctx, pages)
         timed("home page", write_home, ctx)
-        timed("search index", write_search, ctx)
+        timed("search index", write_search, ctx, index)
         timed("server configuration", write_hosting, ctx)
         diff = timed("diff", lambda: diff_claims(before, claims_of_release(ctx)))
         manifest = timed("manifest", write_manifest, ctx, diff)
         timed("swap", swap_folder, staging, out_dir)
     except BaseException:
+        if index is not None:
+            index.cancel()
         if pages is not None:
             pages.stop()  # before the folder goes: a worker still writing into it would leave files behind
         shutil.rmtree(staging, ignore_errors=True)

@@ -151,6 +151,11 @@ class PagefindService:
             self._pending = [rest]
         return self._ready.popleft()
 
+    def kill(self) -> None:
+        """Stop the binary at once (a build that failed no longer needs its index): what waits
+        for its answer gets a :class:`PublishError`."""
+        self._process.kill()
+
     def close(self) -> None:
         """Stop the binary (it stops when its input closes) and wait for it."""
         try:

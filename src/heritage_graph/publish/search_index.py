@@ -7,6 +7,9 @@ holding its names in every language and script and their search keys
 Pagefind (the binary of its Python package, :mod:`.pagefind_service`) makes the index and hands
 its files over in memory; they are written into ``pagefind/`` of the release being built, so that
 the release swaps in whole with its index. Its cost follows the names searched, not the pages written.
+Pagefind works beside the build (:class:`IndexJob`, started once the graph is read): its binary
+makes the index while the build validates and writes the other files, and the step "search
+index" writes what it made.
 ``search.html`` holds the interface; ``assets/search.js`` runs it, reducing each query with the
 rules of :mod:`heritage_graph.web.search` (``assets/search-rules.js``), as ``serve`` does.
 """
@@ -14,6 +17,7 @@ rules of :mod:`heritage_graph.web.search` (``assets/search-rules.js``), as ``ser
 from __future__ import annotations
 
 import html
+import threading
 from itertools import groupby
 from pathlib import PurePosixPath
 
@@ -34,18 +38,73 @@ RULES = "assets/search-rules.js"
 LANGUAGE = "en"
 
 
-def write_search(ctx: Release) -> None:
-    """search.html, its scripts, and Pagefind's index of the names of the resources searched."""
+class IndexJob:
+    """Pagefind making the index of ``items`` in a thread of this process (the work is done by
+    Pagefind's binary, a process of its own): :meth:`files` waits for it, :meth:`cancel` stops it."""
+
+    def __init__(self, items: list[Record]):
+        self.count = len(items)
+        self._service: PagefindService | None = None
+        self._files: list[tuple[str, bytes]] | None = None
+        self._error: BaseException | None = None
+        self._cancelled = False
+        self._started = threading.Event()
+        self._thread = threading.Thread(target=self._run, args=(items,), name="search-index", daemon=True)
+        self._thread.start()
+
+    def _run(self, items: list[Record]) -> None:
+        try:
+            with PagefindService() as pagefind:
+                self._service = pagefind
+                self._started.set()
+                if self._cancelled:
+                    return
+                pagefind.add_records(items)
+                self._files = pagefind.files()
+        except BaseException as exc:  # noqa: BLE001 - handed to the thread that waits for the files
+            self._error = exc
+        finally:
+            self._started.set()
+
+    def files(self) -> list[tuple[str, bytes]]:
+        """The files of ``pagefind/`` (see :func:`index_files`), once Pagefind has made them.
+
+        :raises PublishError: Pagefind is missing or failed.
+        """
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        if self._files is None:
+            raise PublishError("the search index was cancelled")
+        return self._files
+
+    def cancel(self) -> None:
+        """Stop Pagefind, and wait for the thread to end."""
+        self._cancelled = True
+        self._started.wait()
+        if self._service is not None and self._thread.is_alive():
+            self._service.kill()
+        self._thread.join()
+
+
+def start_index(data: SiteData) -> IndexJob:
+    """Pagefind making the index of the resources searched (:func:`records`), beside the build."""
+    return IndexJob(records(data))
+
+
+def write_search(ctx: Release, job: IndexJob | None = None) -> None:
+    """search.html, its scripts, and Pagefind's index of the names of the resources searched
+    (the index ``job`` made, or one made now)."""
     ctx.write(PAGE, templating.render("search.html", root="", title="Search", static=True, query=""))
     ctx.write(SCRIPT, (templating.TEMPLATES / "search.js").read_bytes())
     ctx.write(RULES, f"window.heritageGraphSearchRules = {search.browser_rules()};\n")
-    found = records(ctx.data)
-    for path, content in index_files(found):
+    job = job or start_index(ctx.data)
+    for path, content in job.files():
         parts = PurePosixPath(path).parts
         if not parts or path.startswith("/") or any(part in ("", ".", "..") for part in parts):
             raise PublishError(f"Pagefind named a file outside its folder: {path!r}")
         ctx.write(f"{FOLDER}/{path}", content)
-    ctx.progress(f"search index: {len(found)} resources")
+    ctx.progress(f"search index: {job.count} resources")
 
 
 def records(data: SiteData) -> list[Record]:
