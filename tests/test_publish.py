@@ -822,3 +822,10 @@ def test_an_invalid_register_is_refused_though_pages_were_being_written(tmp_path
     with pytest.raises(publish.InvalidDataError):
         publish.build(out, data_paths=[*generate.context_paths(), register], date=DATE, **QUIET)
     assert not out.exists() and not out.parent.exists()
+
+
+def test_the_files_the_layout_names_are_written(out):
+    """The server and the host rules find the ontology and the dataset description by the names in
+    publish.layout: the build writes them there."""
+    for name in [*layout.ONTOLOGY_FILES.values(), *layout.VOID_FILES.values(), layout.CONTEXT]:
+        assert (out / name).is_file(), name

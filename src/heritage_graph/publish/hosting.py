@@ -44,8 +44,8 @@ ROUTES = {
                  "ontology/{file}"),
     "dataset": (r"^dataset$", ("ttl", "jsonld"), "void.{suffix}"),
 }
-#: The ontology's files by suffix (its documentation, its Turtle).
-ONTOLOGY_FILES = {"html": "index.html", "ttl": "heritage-graph.ttl"}
+#: The ontology's files by suffix (its documentation, its Turtle), in ``ontology/``.
+ONTOLOGY_FILES = {suffix.lstrip("."): file.removeprefix("ontology/") for suffix, file in layout.ONTOLOGY_FILES.items()}
 #: The header values that name no media range at all count as no header (everything acceptable).
 _ANY_RANGE = r"(^|,)\s*[-!#$%&'*+.^_`|~0-9a-z]+/[-!#$%&'*+.^_`|~0-9a-z]+\s*(;|,|$)"
 #: One item of an Accept header naming ``{name}``, its parameters in group 1.

@@ -71,6 +71,8 @@ CONTEXT = "context.jsonld"
 VOID_FILES = {".ttl": "void.ttl", ".jsonld": "void.jsonld"}
 #: The path of the dataset's IRI under the base.
 DATASET = "dataset"
+#: The ontology's documentation page and its Turtle file (``{base}ontology``): suffix → file.
+ONTOLOGY_FILES = {".html": "ontology/index.html", ".ttl": f"ontology/{NAME}.ttl"}
 #: The list of every file of the release.
 MANIFEST = "manifest.json"
 #: The checksums of the dumps.

@@ -23,6 +23,7 @@ from ..rdf.vocab import DEFAULT_BASE, OWL, RDF
 from ..util import resources
 from ..rdf.convert import to_rdflib
 from .. import web
+from .layout import ONTOLOGY_FILES
 from .release import Release
 
 
@@ -90,10 +91,10 @@ def write_ontology(ctx: Release) -> None:
                             "ontology/index.html is the project's own reference page instead")
         notice = ("pyLODE, which writes the full ontology documentation, failed on this build "
                   f"({type(exc).__name__}); this is the project's own reference page instead.")
-        ctx.write("ontology/index.html", web.render_ontology_reference(ctx.store, root="../", data=ctx.data,
+        ctx.write(ONTOLOGY_FILES[".html"], web.render_ontology_reference(ctx.store, root="../", data=ctx.data,
                                                                         notice=notice))
         return
-    ctx.write("ontology/index.html", page)
+    ctx.write(ONTOLOGY_FILES[".html"], page)
 
 
 def _pylode_css() -> str:

@@ -42,8 +42,8 @@ from .config import config_of
 from .responses import error, not_acceptable, root, uri
 
 #: The release's file of the ontology, and of the dataset description, per offered suffix.
-ONTOLOGY_FILES = {"html": "ontology/index.html", "ttl": "ontology/heritage-graph.ttl"}
-DATASET_FILES = {"ttl": "void.ttl", "jsonld": "void.jsonld"}
+ONTOLOGY_FILES = {suffix.lstrip("."): file for suffix, file in layout.ONTOLOGY_FILES.items()}
+DATASET_FILES = {suffix.lstrip("."): file for suffix, file in layout.VOID_FILES.items()}
 #: A version IRI of the ontology, ``…/ontology/0.1.0``: answered as the ontology is.
 ONTOLOGY_VERSION = re.compile(r"[0-9]+(\.[0-9]+)*")
 #: The name of the dumps in ``dumps/`` (``dumps/heritage-graph.ttl`` …).
