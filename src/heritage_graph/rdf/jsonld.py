@@ -43,6 +43,7 @@ class JsonLdContext:
         self._compacted: dict[str, str] = {}
         self._keys: dict[str, str] = {}
         self._values: dict[tuple[str, str], object] = {}  # (predicate, object) -> its JSON text, see node_text_nt
+        self._used: dict[tuple[frozenset, frozenset], dict] = {}  # the definitions of used(), by what they hold
 
     @classmethod
     def from_store(cls, store, base: str, prefixes: dict[str, str]) -> JsonLdContext:
@@ -89,7 +90,8 @@ class JsonLdContext:
 
     def used(self, described: dict) -> dict:
         """The definitions a description (``{subject: [(p, o), ...]}``) needs, and no others: a
-        document that carries them inline is read with no network (pyld, pyoxigraph)."""
+        document that carries them inline is read with no network (pyld, pyoxigraph). The same
+        definitions are the same dictionary: read it, never change it."""
         terms: set[str] = set()
         names: set[str] = set()
         rdf_type = RDF + "type"
@@ -116,8 +118,14 @@ class JsonLdContext:
                     note(o.datatype.value)
         for iri in terms:
             note(iri)  # a term's definition names its IRI by a prefix
-        prefixes = {name.split(":", 1)[0] for name in names if ":" in name} & set(self.prefixes)
-        return self.definitions(prefixes, terms)
+        key = (frozenset({name.split(":", 1)[0] for name in names if ":" in name} & self.prefixes.keys()),
+               frozenset(terms))
+        found = self._used.get(key)
+        if found is None:  # descriptions of one kind of resource need the same definitions
+            found = self.definitions(*key)
+            if len(self._used) < 10_000:
+                self._used[key] = found
+        return found
 
     def compact(self, iri: str) -> str:
         """``camp:karlag`` for an IRI under a prefix, else the IRI itself."""
