@@ -34,7 +34,7 @@ from typing import ClassVar
 
 import pytest
 
-from ..servers import QuietHandler, free_port, http_server, oxigraph_server
+from ..servers import QuietHandler, free_port, http_server, oxigraph_server, private_temp
 
 pytestmark = pytest.mark.server
 
@@ -73,8 +73,10 @@ def timed_run(command: list[str], cwd: Path) -> float:
 
 def killed_run(command: list[str], cwd: Path, delay: float) -> bool:
     """Start a command and SIGKILL it ``delay`` seconds later; True when it was killed (False when it
-    had already ended, successfully)."""
-    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    had already ended, successfully). What a killed command leaves in its temporary folders stays
+    in ``cwd`` (SIGKILL gives it no time to remove them)."""
+    process = subprocess.Popen(command, cwd=cwd, env=private_temp(cwd), stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE)
     try:
         _, stderr = process.communicate(timeout=delay)
     except subprocess.TimeoutExpired:
@@ -248,7 +250,7 @@ def test_a_kill_while_the_report_is_written_leaves_the_previous_graph_and_report
         atomic._write_all = slow
         importer.import_archive("gulag-map", {str(MINI)!r}, {str(out)!r})
         """)
-    process = subprocess.Popen([sys.executable, "-c", script], cwd=tmp_path)
+    process = subprocess.Popen([sys.executable, "-c", script], cwd=tmp_path, env=private_temp(tmp_path))
     try:
         deadline = time.monotonic() + 600  # guards a hang only
         while not ready.exists():
