@@ -133,6 +133,4 @@ def index_files(items: list[Record]) -> list[tuple[str, bytes]]:
 
     :raises PublishError: Pagefind is missing or fails.
     """
-    with PagefindService() as pagefind:
-        pagefind.add_records(items)
-        return pagefind.files()
+    return IndexJob(items).files()

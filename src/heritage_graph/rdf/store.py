@@ -216,9 +216,9 @@ class EndpointStore(Store):
         return int(result.rows[0][0].value)
 
 
-#: Headers by which endpoints mark a result they cut short: Virtuoso's "anytime" answers
-#: (``X-SQL-State: S1TAT``, the query stopped at its time limit), and the row or byte cap of
-#: ``heritage-graph serve`` and endpoints like it.
+#: Headers by which endpoints mark a result cut at a row or byte cap (``heritage-graph serve``
+#: and endpoints like it); Virtuoso marks its "anytime" answers, cut at a time limit, with
+#: ``X-SQL-State: S1TAT`` (read by :func:`incomplete` as well).
 CUT_HEADERS = ("X-SPARQL-MaxRows", "X-SPARQL-MaxBytes")
 
 

@@ -182,18 +182,13 @@ def life_events(data: SiteData) -> set[ox.NamedNode]:
     and are left out of the search: a name would otherwise find a register's person three and four
     times over. An event other resources refer to (the death of Joseph Stalin, which the Kengir
     uprising came after) is searched as any other."""
-    event, person = data.hgn("Event"), data.hgn("Person")
-
-    def is_a(node, cls) -> bool:
-        return any(cls in data.superclasses.get(c, {c}) for c in data.typed.get(node, ()))
-
     involved: dict[ox.NamedNode, set] = {}
     for role in ("victim", "participant"):
         for q in data.ox.quads_for_pattern(None, data.hgn(role), None, None):
             involved.setdefault(q.subject, set()).add(q.object)
     return {node for node, who in involved.items()
-            if len(who) == 1 and is_a(node, event) and is_a(next(iter(who)), person)
-            and next(data.ox.quads_for_pattern(None, None, node, None), None) is None}
+            if len(who) == 1 and data.is_a(node, "Event") and data.is_a(next(iter(who)), "Person")
+            and not data.incoming(node)}
 
 
 def shown_label(names, lang: str = "en") -> str | None:

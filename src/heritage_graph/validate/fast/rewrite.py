@@ -29,8 +29,9 @@ def substitute_path(sparql: str, path: str) -> str:
 
 
 def with_prefixes(prefixes: dict, sparql: str) -> str:
-    """The query with ``PREFIX`` declarations for ``prefixes`` (prefix to namespace) before it, in
-    the order of the prefixes: the same query is the same text, parsed once (:mod:`.sparql`)."""
+    """The query with ``PREFIX`` declarations for ``prefixes`` (prefix to namespace) before it,
+    sorted by prefix: the same query is the same text whatever order the prefixes were found in,
+    and is parsed once (:mod:`.sparql`)."""
     declared = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in sorted(prefixes.items()))
     return f"{declared}\n{sparql}"
 
