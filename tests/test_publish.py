@@ -352,7 +352,10 @@ def test_resource_page_shows_names_claims_links_and_map(out):
     assert "Even in 1954 (after Stalin died)" in html  # the quoted sentence
     assert 'href="../../doc/claim/karlag-prisoners-1954-gtl.html"' in html
     assert "Referenced by" in html and 'href="../../doc/camp/spassk.html"' in html
-    assert '<svg xmlns="http://www.w3.org/2000/svg" class="map"' in html
+    assert '<div class="leaflet-map small-map" role="region" aria-label="Map of Karlag">' in html
+    assert '<li data-lat="49.67055" data-lon="72.68055">Karlag <small>49.6705, 72.6805</small></li>' in html
+    assert "Shown at: its headquarters, Dolinka." in html
+    assert '<script src="../../assets/map.js" defer data-root="../../"></script>' in html
     assert 'href="karlag.ttl"' in html or 'href="../../doc/camp/karlag.ttl"' in html
 
 
@@ -370,11 +373,21 @@ def test_claim_page_shows_the_figure(out):
     assert "Kazakhstan (Global True Lithuania)" in html
 
 
+#: The scripts of a page with a map, all files of the release.
+MAP_SCRIPTS = ['<script src="../../assets/leaflet/leaflet.js" defer></script>',
+               '<script src="../../assets/leaflet-markercluster/leaflet.markercluster.js" defer></script>',
+               '<script src="../../assets/map.js" defer data-root="../../"></script>']
+
+
+def scripts_of(html: str) -> list[str]:
+    return re.findall(r"<script[^>]*>.*?</script>", html, flags=re.S)
+
+
 def test_pages_load_nothing_from_the_network(out):
     for path in [out / "index.html", out / "doc" / "camp" / "karlag.html", out / "queries" / "prisoner-shares.html",
                  out / "class" / "Camp.html", out / "ontology" / "reference.html"]:
         html = path.read_text(encoding="utf-8")
-        assert "<script" not in html, path
+        assert scripts_of(html) == (MAP_SCRIPTS if path.name == "karlag.html" else []), path
         assert not re.search(r'<(?:link|img|iframe)[^>]+(?:href|src)="(?:https?:)?//', html), path
         assert not re.search(r'url\(\s*["\']?(?:https?:)?//', html), path
 
@@ -652,7 +665,8 @@ def test_a_label_with_markup_is_shown_as_text(tmp_path):
              out / "doc" / "camp" / "testlag.html", out / "class" / "PeopleGroup.html", out / "index.html"]
     for page in pages:
         html = page.read_text(encoding="utf-8")
-        assert "<script" not in html, page
+        assert scripts_of(html) == (MAP_SCRIPTS if page.name == "testlag.html" else []), page
+        assert "<script>" not in html and "<script " not in html.replace("<script src=", ""), page
         if page.name != "index.html":
             assert escaped in html, page
     svg = (out / "charts" / "prisoner-shares.svg").read_text(encoding="utf-8")
@@ -781,7 +795,7 @@ def test_generated_events_have_pages_with_their_camp_on_a_map(register_release):
     for event in events[:40]:
         stem = out / web.doc_path(event.value, suffix="")
         html = Path(f"{stem}.html").read_text(encoding="utf-8")
-        assert '<svg xmlns="http://www.w3.org/2000/svg" class="map"' in html
+        assert '<div class="leaflet-map small-map"' in html and '<li data-lat="' in html
         assert 'href="../../doc/person/synthetic-' in html
         assert isomorphic(rdflib.Graph().parse(f"{stem}.nt", format="nt"), described_graph(dataset.store, event.value))
 

@@ -12,6 +12,7 @@ are never used.
 from __future__ import annotations
 
 import functools
+import json
 import http.server
 import threading
 from pathlib import Path
@@ -158,7 +159,9 @@ def test_camp_page(watched, site_url):
     assert claims.get_by_text("20,500").is_visible()
     assert claims.get_by_text("“some 20500”").is_visible()
     assert claims.locator("blockquote").first.inner_text().startswith("Even in 1954")
-    assert page.locator("svg.map").is_visible()
+    page.wait_for_selector("figure.map path.leaflet-interactive[fill='#b3261e']")  # Karlag, marked at Dolinka
+    assert page.locator("figure.map .leaflet-tooltip").inner_text() == "Karlag"
+    assert "Shown at: its headquarters, Dolinka." in page.locator("figure.map figcaption").inner_text()
     page.locator("table.properties a", has_text="Dolinka").click()
     page.wait_for_load_state()
     assert page.url == site_url + "doc/place/dolinka.html"
@@ -202,3 +205,58 @@ def test_label_with_script_shows_as_text(browser, xss_url):
     page.wait_for_timeout(200)
     watched.check()
     context.close()
+
+
+def test_map_page_clusters_every_place_and_filters_by_kind_and_years(watched, site_url, release):
+    """The map page draws every feature of map/places.geojson over the offline borders, clustered;
+    the kinds and years filter them as the file says, the address keeps the selection, and a
+    marker's popup links to its page. Nothing is loaded from elsewhere (OpenStreetMap's tiles
+    stay off until the visitor switches them on)."""
+    features = json.loads((release / "map" / "places.geojson").read_text(encoding="utf-8"))["features"]
+    total = len(features)
+
+    def count(kinds, first=None, last=None):
+        return sum(1 for f in features if f["properties"]["kind"] in kinds and (
+            first is None or (f["properties"]["years"] and f["properties"]["years"][1] >= first
+                              and f["properties"]["years"][0] <= last)))
+
+    def shown(expected):
+        page.wait_for_function(f"document.getElementById('map-count').textContent == '{expected} of {total} shown'")
+
+    page = watched.page
+    page.goto(site_url + "map/index.html")
+    shown(total)
+    assert page.locator("#places-map .marker-cluster").count() > 0
+    # the borders of Natural Earth's 241 countries are drawn (not interactive)
+    page.wait_for_function("document.querySelectorAll('#places-map svg path:not(.leaflet-interactive)').length == 241")
+    for box in page.locator("input[name=kind]").all():
+        if box.get_attribute("value") != "memorial":
+            box.uncheck()
+    shown(count({"memorial"}))
+    assert page.url.endswith("map/index.html?kind=memorial")
+    page.goto(site_url + "map/index.html?kind=camp&from=1954&to=1954")
+    expected = count({"camp"}, 1954, 1954)
+    assert 0 < expected < count({"camp"})
+    shown(expected)
+    assert page.locator("input[name=from]").input_value() == "1954"
+    page.goto(site_url + "map/index.html?kind=memorial")
+    shown(count({"memorial"}))
+    page.locator("#places-map path.leaflet-interactive").first.click()
+    popup = page.locator(".leaflet-popup-content")
+    popup.wait_for()
+    popup.locator("a").first.click()
+    page.wait_for_load_state()
+    assert "/doc/site/" in page.url
+    watched.check()
+
+
+def test_a_resource_without_coordinates_is_shown_where_it_is_and_says_so(watched, site_url):
+    """Spassk's cemetery: Spassk has no coordinates and lies in Kazakhstan, whose centre is no
+    place; the map marks Karlag, which Spassk was part of, and its caption says so."""
+    page = watched.page
+    page.goto(site_url + "doc/site/spassk-memorial-cemetery.html")
+    assert page.locator("figure.map figcaption").inner_text().startswith(
+        "Shown at: Karlag (its headquarters, Dolinka).")
+    page.wait_for_selector("figure.map path.leaflet-interactive[fill='#b3261e']")
+    assert page.locator("figure.map .leaflet-tooltip").inner_text() == "Karlag"
+    watched.check()

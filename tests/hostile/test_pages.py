@@ -29,6 +29,7 @@ DATA = Path(__file__).resolve().parents[1] / "data" / "valid" / "claims.ttl"
 DATE = "2026-11-27"
 POLICY = "script-src 'self' 'wasm-unsafe-eval'; object-src 'none'; base-uri 'none'"
 #: The one page with scripts, and its script files (the release's own, by relative path).
+MAP_SCRIPTS = ["assets/leaflet/leaflet.js", "assets/leaflet-markercluster/leaflet.markercluster.js", "assets/map.js"]
 SEARCH_SCRIPTS = ["assets/search-rules.js", "pagefind/pagefind-ui.js", "assets/search.js"]
 TITLE = "Ontology · Heritage graph"
 #: Each would change the page's title and write to the console if it ran.
@@ -120,8 +121,11 @@ def test_no_page_of_the_release_holds_markup_that_runs(release):
         if path == release / "search.html":  # the search page's scripts: files of the release, none inline
             assert parsed.sources == SEARCH_SCRIPTS
             assert all((release / source).is_file() for source in parsed.sources)
-        else:
-            assert parsed.scripts == [], path
+        elif parsed.scripts:  # a page with a map: Leaflet and the site's map script, files of the release
+            sources = [(path.parent / source).resolve() for source in parsed.sources]
+            assert sources == [(release / source).resolve() for source in MAP_SCRIPTS], path
+            assert all(source.is_file() for source in sources)
+            assert 'class="leaflet-map' in path.read_text(encoding="utf-8"), path
 
 
 def test_every_page_of_the_release_carries_the_policy(release):

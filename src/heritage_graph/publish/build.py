@@ -11,7 +11,9 @@ killed build leaves the previous release as it was. The layout of a release
       class/{Class}.html            browse pages, class/index.html (pages)
       queries/{name}.html           the stored queries with their current answers (.csv, .json) (queries)
       charts/prisoner-shares.svg    the chart of the home page (queries)
+      map/index.html, places.geojson  the map of every place, and its GeoJSON (maps)
       search.html, pagefind/        the search page and Pagefind's index of the pages (search_index)
+      assets/                       the style sheet, the scripts, Leaflet and Natural Earth's borders (pages, maps)
       ontology/index.html           the ontology documentation (pyLODE), reference.html, the .ttl files (ontology_docs)
       dumps/heritage-graph.{ttl,nt,nq,trig,jsonld,rdf}[.gz], dumps/SHA256SUMS (dumps)
       context.jsonld                the JSON-LD context of every .jsonld file (dumps)
@@ -40,10 +42,12 @@ from ..rdf.vocab import configured_base
 from ..util.atomic import check_target, recover_folder, refuse_protected, staging_folder, swap_folder
 from ..util.progress import StepProgress
 from ..validate.run import validate
+from ..web.maps import features as map_features
 from .. import web
 from .dumps import write_dumps
 from .home import write_home
 from .hosting import write_hosting
+from .maps import write_map
 from .manifest import claims_of_release, diff_claims, previous_claims, write_manifest
 from .ontology_docs import write_ontology
 from .pages import Pages, write_classes, write_resources
@@ -173,6 +177,7 @@ def build(
         timed("ontology documentation", write_ontology, ctx)
         timed("query pages", write_queries, ctx)
         timed("class pages", write_classes, ctx)
+        timed("map", write_map, ctx)
         timed("resource pages", write_resources, ctx, pages)
         timed("home page", write_home, ctx)
         timed("search index", write_search, ctx, index)
@@ -260,7 +265,7 @@ def _readable(folder: Path) -> None:
 
 def _read_graph(ctx: Release) -> None:
     """The whole graph into memory once (:meth:`web.SiteData.preload`), its counts, and what every
-    page reads: the classes, the resources with a page, the coordinates.
+    page reads: the classes, the resources with a page, the coordinates, the features of the maps.
 
     The millions of objects read are then frozen (:func:`gc.freeze`, undone at the end of the
     build): the garbage collector would otherwise go through them all again and again, and a
@@ -273,6 +278,7 @@ def _read_graph(ctx: Release) -> None:
         ctx.stats = GraphStats.of(data, ctx.base, (WIKIDATA, GEONAMES))
         data.typed, data.data_typed, data.superclasses, data.class_counts, data.points  # noqa: B018 - computed now
         data.instances(web.TYPE)
+        map_features(data)  # where each place is on a map: worked out once, before the worker forks
         web.ontology_graphs()
     finally:
         gc.freeze()

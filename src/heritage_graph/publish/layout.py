@@ -56,11 +56,12 @@ RESOURCE_OFFERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 MEDIA = {
     ".html": "text/html", ".css": "text/css", ".svg": "image/svg+xml", ".json": "application/json",
     ".csv": "text/csv", ".gz": "application/gzip", ".conf": "text/plain", ".txt": "text/plain",
+    ".js": "text/javascript", ".geojson": "application/geo+json", ".png": "image/png",
     **{suffix: spec[1] for suffix, spec in DUMPS.items()},
 }
 #: The suffixes of the text files, served with ``charset=utf-8`` (never a ``.gz``: it is bytes).
 CHARSET_SUFFIXES = frozenset({".html", ".ttl", ".jsonld", ".rdf", ".nt", ".nq", ".trig", ".svg", ".css", ".csv",
-                              ".json", ".txt", ".conf"})
+                              ".json", ".txt", ".conf", ".js", ".geojson"})
 
 #: The folder of the resource documents, and of the dumps.
 DOC = "doc"

@@ -8,7 +8,8 @@ render the same pages with the functions named here. The package's modules, one 
 ``data``           :class:`SiteData`: what the pages read from the store, cached
 ``values``         the values and claims a page shows, with links relative to the page
 ``formats``        how numbers, shares, times and degrees are written
-``maps``           the inline SVG map of a resource's places
+``maps``           what a resource's map shows, and the GeoJSON of every place (the map page)
+``basemap``        the maps' offline base (Natural Earth's borders) and their libraries (Leaflet)
 ``charts``         the SVG chart of the prisoner shares
 ``queries``        the pages of the stored queries and their result tables
 ``render``         the pages of resources, classes, the home page and the ontology reference

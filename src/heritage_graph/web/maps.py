@@ -1,41 +1,127 @@
-"""The map on a resource's page: an inline SVG of its places among the other places with coordinates.
+"""The site's maps: what a resource's map shows, and the GeoJSON the map page draws.
 
-No tiles and no scripts: the points of the graph on a graticule, the resource's own places marked
-and named, the nearest others named where there is room. The drawing is ``templates/map.svg``.
+Where each place, camp and heritage site is shown is decided in one place, the GeoJSON export
+(:func:`heritage_graph.export.geojson`: its own coordinates, else those of its headquarters,
+locations or the places it is near, never a country's or region's centre). The maps are drawn in
+the browser by Leaflet over Natural Earth's borders (:mod:`.basemap`, shipped in the release), so
+that they mean something without a network; OpenStreetMap's tiles are a layer the visitor may
+switch on. This module gives them their data:
+
+* :func:`places_geojson`: the export's features with the page of each (``page``, from the
+  release's root): the map page draws them and a release offers the file as a download;
+* :func:`map_figure`: the points of a resource's map: its own feature, else those of the
+  resources it is at (an event at a camp is shown where the camp is), listed in the page by
+  ``templates/map.html`` (readable without scripts) and drawn by ``assets/map.js``.
 """
 
 from __future__ import annotations
 
-import math
+import json
 
 import pyoxigraph as ox
 from markupsafe import Markup, escape
 
+from ..export.geojson import AREAS, geojson
 from .data import SiteData
-from .formats import degrees
 from .templating import render
 from .values import Page
 
 #: Where the title goes in a drawn map, until a page puts its own in.
 _TITLE = "\x00title\x00"
 
+#: The links followed from a resource without a place of its own to the places it is at.
 _MAP_LINKS = ("location", "headquarters", "countedAt", "partOf")
 
+#: The kinds of the map page's filter: (the export's ``kind``, what the filter calls it).
+KINDS = (("camp", "GULAG camps"), ("memorial", "Memorials"), ("heritage site", "Other heritage sites"),
+         ("place", "Places"))
 
-def map_points(data: SiteData, node) -> tuple[list[tuple[ox.NamedNode, float, float]], str]:
-    """The points to plot for ``node``: its own coordinates, else those of the places it is at.
 
-    Follows ``hg:location``, ``hg:headquarters``, ``hg:countedAt`` and ``hg:partOf`` up to two
-    steps and stops at the first step that reaches coordinates; a country's centre is left out
-    where a more precise place is found.
+def features(data: SiteData) -> dict[str, dict]:
+    """The features of the GeoJSON export by IRI, each with its ``page``; worked out once per site."""
+    found = data.maps.get("features")
+    if found is None:
+        collection = geojson(data.store, hg=data.hg)
+        found = {}
+        for feature in collection["features"]:
+            feature["properties"]["page"] = data.doc_path(feature["id"])
+            found[feature["id"]] = feature
+        data.maps["features"] = found
+    return found
+
+
+def places_geojson(data: SiteData) -> bytes:
+    """The map page's GeoJSON (RFC 7946; UTF-8): every feature of :func:`features`."""
+    collection = {"type": "FeatureCollection", "features": list(features(data).values())}
+    return (json.dumps(collection, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+
+
+def _points(feature: dict) -> list[tuple[float, float]]:
+    geometry = feature["geometry"]
+    coordinates = [geometry["coordinates"]] if geometry["type"] == "Point" else geometry["coordinates"]
+    return [(lat, lon) for lon, lat in coordinates]
+
+
+def map_figure(data: SiteData, page: Page, node) -> dict | None:
+    """What the map of ``node`` shows (for ``templates/map.html``), or None if it has no place.
+
+    ``marks`` are points (latitude, longitude, name, link unless it is ``node`` itself), ``via``
+    says where they come from. A resource with a feature of its own is shown where the export
+    puts it; any other is shown where the resources it is at are (``hg:location``,
+    ``hg:headquarters``, ``hg:countedAt``, ``hg:partOf``, up to two steps; never at a country's or
+    region's centre). Shared by every resource at the same places (a register's events at one camp).
     """
-    points = data.points
-    if node in points:
-        lat, lon = points[node]
-        return [(node, lat, lon)], ""
+    by_iri = features(data)
+    own = by_iri.get(node.value) if isinstance(node, ox.NamedNode) else None
+    if own is not None:
+        properties = own["properties"]
+        marks = [{"lat": lat, "lon": lon, "label": properties["label"], "href": None} for lat, lon in _points(own)]
+        return {"marks": marks, "via": _borrowed(properties["coordinates_from"]), "all": f"{page.root}map/index.html"}
+    at = _places_at(data, node, by_iri)
+    if not at:
+        return None
+    key = (page.root, tuple(at))
+    found = data.maps.get(key)
+    if found is None:
+        marks, via = [], []
+        for iri in at:
+            properties = by_iri[iri]["properties"]
+            href = page.href(iri)
+            marks += [{"lat": lat, "lon": lon, "label": properties["label"], "href": href}
+                      for lat, lon in _points(by_iri[iri])]
+            borrowed = _borrowed(properties["coordinates_from"])
+            via.append(properties["label"] + (f" ({borrowed})" if borrowed else ""))
+        found = data.maps[key] = {"marks": marks, "via": "; ".join(via), "all": f"{page.root}map/index.html"}
+    return found
+
+
+def drawn_map(data: SiteData, page: Page, node, title: str) -> Markup | None:
+    """The figure of the map of ``node`` (``templates/map.html`` with :func:`map_figure`), named
+    ``title``; None if it has none. Drawn once per set of places and root, and shared by every
+    resource shown there (a register's events at one camp): only the title differs."""
+    figure = map_figure(data, page, node)
+    if figure is None:
+        return None
+    key = ("drawn", page.root, json.dumps(figure["marks"]), figure["via"])
+    found = data.maps.get(key)
+    if found is None:
+        found = data.maps[key] = render("map.html", map=figure, title=Markup(_TITLE))
+    return Markup(found.replace(_TITLE, escape(title)))
+
+
+def _borrowed(source: str) -> str:
+    """Where a feature took its coordinates from, in words: ``headquarters: Dolinka`` → ``its
+    headquarters, Dolinka``; nothing for its own."""
+    if source == "own":
+        return ""
+    relation, _, places = source.partition(": ")
+    return f"its {relation}, {places}"
+
+
+def _places_at(data: SiteData, node, by_iri: dict) -> list[str]:
+    """The IRIs of the features ``node`` is at, from the nearest step that reaches any."""
     links = [data.hgn(local) for local in _MAP_LINKS]
-    frontier = [node]
-    seen = {node}
+    frontier, seen = [node], {node}
     for _step in range(2):
         following = []
         for current in frontier:
@@ -43,108 +129,22 @@ def map_points(data: SiteData, node) -> tuple[list[tuple[ox.NamedNode, float, fl
                 if p in links and isinstance(o, ox.NamedNode) and o not in seen:
                     seen.add(o)
                     following.append(o)
-        found = [(o, *points[o]) for o in following if o in points]
+        found = [o.value for o in following if o.value in by_iri and not any(data.is_a(o, a) for a in AREAS)]
         if found:
-            precise = [f for f in found if not data.is_a(f[0], "Country")]
-            found = precise or found
-            return found, ", ".join(data.label(f[0]) for f in found)
+            return found
         frontier = following
-    return [], ""
+    return []
 
 
-def map_svg(data: SiteData, page: Page, node, *, width: int = 360, height: int = 240) -> dict | None:
-    """The drawing of the map for ``node`` (for the ``map.svg`` template), or None."""
-    focus, via = map_points(data, node)
-    if not focus:
+def kind_counts(data: SiteData) -> list[dict]:
+    """The kinds of :data:`KINDS` with how many features of the map have each (the map page's filter)."""
+    kinds = [f["properties"]["kind"] for f in features(data).values()]
+    return [{"key": key, "name": name, "count": kinds.count(key)} for key, name in KINDS]
+
+
+def years_range(data: SiteData) -> tuple[int, int] | None:
+    """The first and last years of the features of the map, or None if none has years."""
+    spans = [f["properties"]["years"] for f in features(data).values() if f["properties"]["years"]]
+    if not spans:
         return None
-    focus_nodes = {f[0] for f in focus}
-    lat0 = sum(f[1] for f in focus) / len(focus)
-    lon0 = sum(f[2] for f in focus) / len(focus)
-    coslat = max(0.2, math.cos(math.radians(lat0)))
-    others = [(n, lat, lon) for n, (lat, lon) in data.points.items() if n not in focus_nodes]
-    spread = max([0.0] + [max(abs(f[1] - lat0), abs(f[2] - lon0) * coslat) for f in focus])
-    distances = sorted(math.hypot(lat - lat0, (lon - lon0) * coslat) for _, lat, lon in others)
-    near = distances[min(8, len(distances) - 1)] if distances else 2.0
-    half_height = min(20.0, max(1.0, spread * 1.3, near * 1.1))
-    half_width = half_height * width / height
-    scale = (height / 2) / half_height
-
-    def project(lat, lon):
-        return width / 2 + (lon - lon0) * coslat * scale, height / 2 - (lat - lat0) * scale
-
-    def inside(x, y):
-        return 4 <= x <= width - 4 and 4 <= y <= height - 4
-
-    around = []
-    for n, lat, lon in others:
-        x, y = project(lat, lon)
-        if inside(x, y):
-            distance = math.hypot(lat - lat0, (lon - lon0) * coslat)
-            around.append({"x": round(x, 1), "y": round(y, 1), "label": data.label(n), "href": page.href(n.value),
-                           "distance": distance, "named": False})
-    around.sort(key=lambda a: (a["distance"], a["label"], a["x"], a["y"]))
-    around = around[:150]
-    taken = [(m_x, m_y) for m_x, m_y in (project(f[1], f[2]) for f in focus)]
-    for a in around[:12]:
-        if sum(1 for b in around if b["named"]) >= 5:
-            break
-        if all(abs(a["x"] - x) > 40 or abs(a["y"] - y) > 12 for x, y in taken) and 30 < a["x"] < width - 30:
-            a["named"] = True
-            taken.append((a["x"], a["y"]))
-    around.sort(key=lambda a: (a["label"], a["x"], a["y"]))
-    marks = []
-    for n, lat, lon in focus:
-        x, y = project(lat, lon)
-        marks.append({"x": round(x, 1), "y": round(y, 1), "label": data.label(n), "lat": lat, "lon": lon,
-                      "href": page.href(n.value) if n != node else None})
-    for item, size, gap in [(m, 7.2, 9) for m in marks] + [(a, 5.4, 5) for a in around if a["named"]]:
-        text = item["label"] if len(item["label"]) <= 26 else item["label"][:25] + "…"
-        room_right = width - item["x"] - gap - 4
-        right = len(text) * size <= room_right or item["x"] < width / 2
-        item["text"] = text
-        item["anchor"] = "start" if right else "end"
-        item["tx"] = round(item["x"] + gap if right else item["x"] - gap, 1)
-    step = _grid_step(half_height * 2)
-    lines = []
-    lat_lo, lat_hi = lat0 - half_height, lat0 + half_height
-    lon_lo, lon_hi = lon0 - half_width / coslat, lon0 + half_width / coslat
-    value = math.ceil(lat_lo / step) * step
-    while value <= lat_hi:
-        _, y = project(value, lon0)
-        lines.append({"x1": 0, "y1": round(y, 1), "x2": width, "y2": round(y, 1), "label": degrees(value, "N", "S"),
-                      "lx": 3, "ly": round(y - 2, 1)})
-        value += step
-    value = math.ceil(lon_lo / step) * step
-    while value <= lon_hi:
-        x, _ = project(lat0, value)
-        lines.append({"x1": round(x, 1), "y1": 0, "x2": round(x, 1), "y2": height, "label": degrees(value, "E", "W"),
-                      "lx": round(x + 2, 1), "ly": height - 3})
-        value += step
-    return {"width": width, "height": height, "marks": marks, "around": around, "lines": lines, "via": via,
-            "count": len(around)}
-
-
-def drawn_map(data: SiteData, page: Page, node, title: str) -> Markup | None:
-    """The figure of the map of ``node`` (``map.html``: :func:`map_svg` drawn and its caption),
-    named ``title``; None if it has none.
-
-    Every resource located at the same places has the same map: it is drawn once per site and
-    root (a register's events at one camp share one), and only its title differs.
-    """
-    focus, _via = map_points(data, node)
-    if not focus:
-        return None
-    places = tuple(f[0] for f in focus)
-    key = (page.root, places, node if node in places else None)
-    found = data.maps.get(key)
-    if found is None:
-        drawing = map_svg(data, page, node)
-        found = data.maps[key] = render("map.html", map=drawing, title=Markup(_TITLE))
-    return Markup(found.replace(_TITLE, escape(title)))
-
-
-def _grid_step(span: float) -> float:
-    for step in (0.25, 0.5, 1, 2, 5, 10, 20):
-        if span / step <= 6:
-            return step
-    return 30
+    return min(s[0] for s in spans), max(s[1] for s in spans)

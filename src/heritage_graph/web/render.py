@@ -68,7 +68,7 @@ def resource_context(data: SiteData, node, root: str) -> dict | None:
     """Everything ``resource.html`` shows about ``node``; None if the graph says nothing of it.
 
     ``properties`` are (property, values) pairs, ``references`` :class:`Reference` rows, ``map``
-    the figure of :func:`~heritage_graph.web.maps.drawn_map`.
+    the figure of its map (:func:`~heritage_graph.web.maps.drawn_map`).
     """
     pairs = data.out(node)
     incoming = data.incoming(node)

@@ -7,8 +7,9 @@ loads every template at once, and nothing reloads them: a release renders hundre
 of pages from the same compiled code.
 
 Everything shown is escaped (autoescape on for HTML, SVG and XML): a label ``<script>`` is shown
-as text. Pages load nothing from the network: no web fonts, maps and charts are inline SVG;
-the one page with scripts (the static search page) loads the site's own files.
+as text. Pages load nothing from the network: no web fonts, charts are inline SVG, and the
+pages with scripts (the static search page, the maps) load the site's own files; a map loads
+OpenStreetMap's tiles only when the visitor switches that layer on.
 
 >>> print(render("classes.html", root="/", title="Browse by class", rows=[]).splitlines()[0])
 <!DOCTYPE html>
@@ -39,6 +40,7 @@ CONTENT_SECURITY_POLICY = "script-src 'self' 'wasm-unsafe-eval'; object-src 'non
 ASSETS = {
     "assets/site.css": TEMPLATES / "site.css",
     "assets/favicon.svg": TEMPLATES / "favicon.svg",
+    "assets/map.js": TEMPLATES / "map.js",
 }
 
 
