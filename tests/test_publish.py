@@ -359,6 +359,24 @@ def test_resource_page_shows_names_claims_links_and_map(out):
     assert 'href="karlag.ttl"' in html or 'href="../../doc/camp/karlag.ttl"' in html
 
 
+def test_a_people_group_page_shows_the_figures_counting_the_group(out, bundled_dataset):
+    """The Lithuanians' page answers "how many, where, according to whom": every claim counting the
+    group (hg:peopleGroup), with what it is about, and not again among what refers to the page."""
+    query = """PREFIX hg: <https://w3id.org/heritage-graph/ontology#>
+        SELECT DISTINCT ?claim WHERE { ?claim a hg:Claim ; hg:peopleGroup <https://w3id.org/heritage-graph/id/group/lithuanians> }"""
+    claims = {row["claim"].value.rsplit("/", 1)[-1] for row in bundled_dataset.store.ox.query(query, use_default_graph_as_union=True)}
+    assert len(claims) >= 5
+    html = (out / "doc" / "group" / "lithuanians.html").read_text(encoding="utf-8")
+    section = html[html.index('<section aria-labelledby="group-claims">'):]
+    section = section[:section.index("</section>")]
+    assert f"Figures about Lithuanians <small>({len(claims)})</small>" in section
+    assert section.count('<tbody class="claim">') == section.count('<td data-label="About">') == len(claims)
+    assert set(re.findall(r'<td data-label="Figure"><a href="\.\./\.\./doc/claim/([^"]+)\.html"', section)) == claims
+    assert 'href="../../doc/camp/karlag.html"' in section and "“~3000”" in section
+    referenced = html[html.index('<section aria-labelledby="referenced-by">'):] if "referenced-by" in html else ""
+    assert not any(f"doc/claim/{c}.html" in referenced for c in claims)
+
+
 def test_place_page_links_wikidata_and_geonames(out):
     html = (out / "doc" / "place" / "kazakhstan.html").read_text(encoding="utf-8")
     assert 'href="http://www.wikidata.org/entity/Q232"' in html and ">Wikidata Q232<" in html

@@ -23,6 +23,7 @@ from ..rdf.vocab import DEFAULT_BASE, OWL, RDF
 from ..util import resources
 from ..rdf.convert import to_rdflib
 from .. import web
+from ..web import templating
 from .layout import ONTOLOGY_FILES
 from .release import Release
 
@@ -102,21 +103,14 @@ def _pylode_css() -> str:
 
 
 def pylode_page(body: str, css: str, title: str = "Ontology") -> str:
-    """The ontology's documentation page around pyLODE's ``body``: that body cleaned, a link back
-    to the site, pyLODE's style sheet ``css``, the site's icon and its Content Security Policy.
+    """The ontology's documentation page around pyLODE's ``body`` (``templates/pylode.html``):
+    that body cleaned, a link back to the site, pyLODE's style sheet ``css`` with the site's
+    additions, the site's icon, viewport and Content Security Policy.
 
     >>> page = pylode_page('<body><p>Camp <img src=x onerror="alert(1)"></p></body>', "p {margin: 0}")
     >>> "onerror" in page, "<p>Camp </p>" in page, 'http-equiv="Content-Security-Policy"' in page
     (False, True, True)
     """
-    policy = markupsafe.escape(web.CONTENT_SECURITY_POLICY)
-    return (
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-        f"<meta http-equiv=\"Content-Security-Policy\" content=\"{policy}\">\n"
-        f"<title>{markupsafe.escape(title)} · Heritage graph</title>\n"
-        '<link rel="icon" href="../assets/favicon.svg" type="image/svg+xml">\n'
-        f"<style>\n{css}\n</style>\n</head>\n<body>\n"
-        '<p style="margin:0.5em 1em"><a href="../index.html">Heritage graph</a> · '
-        '<a href="reference.html">compact reference with alignments</a></p>\n'
-        f"{web.clean_fragment(body)}\n</body>\n</html>\n"
-    )
+    overrides = (templating.TEMPLATES / "pylode-overrides.css").read_text(encoding="utf-8")
+    return templating.render("pylode.html", title=title, css=markupsafe.Markup(css),
+                             overrides=markupsafe.Markup(overrides), body=markupsafe.Markup(web.clean_fragment(body)))

@@ -28,6 +28,8 @@ from .values import Page, Value
 
 #: How many incoming links of one property a page lists before it says "and N more".
 INCOMING_LIMIT = 200
+#: The most claims counting a people group that its page shows (the first, by what they are about).
+GROUP_CLAIMS_LIMIT = 500
 
 #: Properties a resource page shows in sections of their own rather than in its table.
 OWN_SECTIONS = {RDF + "type", RDFS + "label", SKOS + "altLabel", RDFS + "comment", OWL + "sameAs"}
@@ -92,15 +94,18 @@ def resource_context(data: SiteData, node, root: str) -> dict | None:
         grouped[p].append(page.value(o))
     properties = [(page.value(p), grouped[p]) for p in order]
     properties.sort(key=lambda row: row[0].text.lower())
-    about = data.hgn("about")
+    about, group_of = data.hgn("about"), data.hgn("peopleGroup")
     claim_nodes = set()
-    claims = []
+    claims, group_claims, group_count = [], [], 0
     if not is_claim:
         claims = page.claims_about(node)
         claim_nodes = {ox.NamedNode(c.iri) for c in claims}
+        if data.is_a(node, "PeopleGroup"):
+            group_claims, group_count = page.claims_of_group(node, GROUP_CLAIMS_LIMIT)
+            claim_nodes |= {ox.NamedNode(c.iri) for c in group_claims}
     referenced: dict = {}
     for s, p in incoming:
-        if p == about and s in claim_nodes:
+        if p in (about, group_of) and s in claim_nodes:
             continue
         referenced.setdefault(p, []).append(s)
     references = []
@@ -122,6 +127,8 @@ def resource_context(data: SiteData, node, root: str) -> dict | None:
         "same_as": same_as,
         "properties": properties,
         "claims": claims,
+        "group_claims": group_claims,
+        "group_claims_count": group_count,
         "claim": page.claim(node, with_about=True) if is_claim else None,
         "references": references,
         "map": drawn_map(data, page, node, title) if not is_claim else None,

@@ -202,3 +202,15 @@ class Page:
         claims.sort(key=lambda c: (c.what.text if c.what else "", c.group.text if c.group else "",
                                    c.when, c.label, c.iri))
         return claims
+
+    def claims_of_group(self, node, limit: int) -> tuple[list[Claim], int]:
+        """The claims counting the people group ``node`` (``hg:peopleGroup``), with what each is
+        about, the first ``limit`` in the order of :meth:`claims_about`; and how many there are."""
+        data = self.data
+        claim_class = data.hgn("Claim")
+        group = data.hgn("peopleGroup")
+        nodes = [s for s, p in data.incoming(node) if p == group and claim_class in data.types(s)]
+        claims = sorted((self.claim(n, with_about=True) for n in nodes),
+                        key=lambda c: (c.about.text if c.about else "", c.what.text if c.what else "", c.when,
+                                       c.label, c.iri))
+        return claims[:limit], len(claims)

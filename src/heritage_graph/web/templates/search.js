@@ -39,6 +39,8 @@
       element: "#search", bundlePath: here + "pagefind/", baseUrl: here, showImages: false,
       showSubResults: false, resetStyles: false, processTerm: searchKey,
     });
+    var input = document.querySelector("#search input");
+    if (input) { input.setAttribute("aria-label", "Search names"); }
     var query = new URLSearchParams(window.location.search).get("q");
     if (query) {
       ui.triggerSearch(query);
