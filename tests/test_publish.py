@@ -377,6 +377,15 @@ def test_a_people_group_page_shows_the_figures_counting_the_group(out, bundled_d
     assert not any(f"doc/claim/{c}.html" in referenced for c in claims)
 
 
+def test_a_resource_page_names_its_canonical_address_and_the_chart_its_source(out):
+    html = (out / "doc" / "camp" / "karlag.html").read_text(encoding="utf-8")
+    assert '<link rel="canonical" href="https://w3id.org/heritage-graph/doc/camp/karlag.html">' in html
+    assert "canonical" not in (out / "index.html").read_text(encoding="utf-8")
+    svg = (out / "charts" / "prisoner-shares.svg").read_text(encoding="utf-8")
+    assert ('Source: <a href="../doc/source/global-true-lithuania-kazakhstan.html"><tspan fill="#1a4d8f">'
+            "Kazakhstan (Global True Lithuania)</tspan></a>") in svg
+
+
 def test_place_page_links_wikidata_and_geonames(out):
     html = (out / "doc" / "place" / "kazakhstan.html").read_text(encoding="utf-8")
     assert 'href="http://www.wikidata.org/entity/Q232"' in html and ">Wikidata Q232<" in html
@@ -406,7 +415,9 @@ def test_pages_load_nothing_from_the_network(out):
                  out / "class" / "Camp.html", out / "ontology" / "reference.html"]:
         html = path.read_text(encoding="utf-8")
         assert scripts_of(html) == (MAP_SCRIPTS if path.name == "karlag.html" else []), path
-        assert not re.search(r'<(?:link|img|iframe)[^>]+(?:href|src)="(?:https?:)?//', html), path
+        # a link elsewhere that loads nothing (the canonical address) is no load
+        loads = [tag for tag in re.findall(r"<(?:link|img|iframe)[^>]*>", html) if 'rel="canonical"' not in tag]
+        assert not [tag for tag in loads if re.search(r'(?:href|src)="(?:https?:)?//', tag)], path
         assert not re.search(r'url\(\s*["\']?(?:https?:)?//', html), path
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import math
 
+import pyoxigraph as ox
+
 from ..queries import catalogue as q
 from .data import SiteData, site_data
 from .formats import format_share
@@ -40,6 +42,7 @@ def chart_data(result) -> dict:
             "prisoners": get(row, "prisoners"),
             "group_count": get(row, "group_count"),
             "over": get(row, "overrepresentation"),
+            "source": get(row, "source"),
         })
     return {"bars": bars}
 
@@ -50,7 +53,7 @@ def chart_svg(store, *, root: str = "/", base: str | None = None, data: SiteData
 
     One bar per camp, year and group: the share computed from the counts, a mark at the share the
     source states, and a dashed line at the group's share of the population. Rows with no total
-    count say so instead of drawing a bar.
+    count say so instead of drawing a bar. The chart names its sources under the bars.
     """
     if result is None:
         result, _error = query_result(store, q.find("prisoner-shares"))
@@ -61,7 +64,12 @@ def chart_svg(store, *, root: str = "/", base: str | None = None, data: SiteData
     top = min(1.0, math.ceil(top * 1.15 * 20) / 20)
     width, label_width, row_height, head = 760, 200, 34, 40
     plot = width - label_width - 200
-    height = head + row_height * max(1, len(bars)) + 40
+    sources = []  # what the chart is drawn from: each source once, named and linked
+    for bar in bars:
+        if bar["source"] and bar["source"] not in [s["iri"] for s in sources]:
+            node = ox.NamedNode(bar["source"])
+            sources.append({"iri": bar["source"], "label": data.label(node), "href": page.href(bar["source"])})
+    height = head + row_height * max(1, len(bars)) + 40 + 16 * len(sources)
     ticks = []
     step = 0.05 if top <= 0.3 else 0.1 if top <= 0.6 else 0.2
     value = 0.0
@@ -86,4 +94,4 @@ def chart_svg(store, *, root: str = "/", base: str | None = None, data: SiteData
         rows[-1]["tx"] = round(max(ends, default=label_width) + 6, 1)
     return render("chart.svg", width=width, height=height, label_width=label_width, plot=plot,
                            head=head, row_height=row_height, rows=rows, ticks=ticks, standalone=standalone,
-                           bottom=head + row_height * max(1, len(bars)))
+                           bottom=head + row_height * max(1, len(bars)), sources=sources)

@@ -133,9 +133,11 @@ def resource_context(data: SiteData, node, root: str) -> dict | None:
         "references": references,
         "map": drawn_map(data, page, node, title) if not is_claim else None,
         "alternates": [],
+        "canonical": None,
     }
     path = data.doc_path(node.value) if isinstance(node, ox.NamedNode) else None
     if path:
+        context["canonical"] = data.base + path  # the page where the deployment publishes it
         stem = root + path[: -len(".html")]
         context["alternates"] = [Alternate(stem + suffix, media, name) for suffix, media, name in ALTERNATES]
     return context
@@ -255,7 +257,7 @@ def home_context(store, data: SiteData, root: str, *, downloads=None, chart=None
                  "resources": len(data.data_typed)}
     return {
         "root": root,
-        "title": "Heritage graph",
+        "title": "Lithuanian communities and heritage worldwide",
         "questions": questions,
         "featured": featured,
         "counts": counts,
