@@ -16,9 +16,6 @@ from .. import web
 from .release import Release
 
 
-#: The stored query the chart of the home page draws.
-CHART_QUERY = "prisoner-shares"
-
 
 class _KeptResults:
     """Stands for the pyoxigraph store when the build runs its stored queries.
@@ -108,7 +105,7 @@ def write_queries(ctx: Release) -> None:
         if kept is not None:
             kept.last = kept.shape = None
         # the chart draws every row of its query: that one is read whole
-        run_on = ctx.store if name == CHART_QUERY else store
+        run_on = ctx.store if name == web.CHART_QUERY else store
         result, error = web.query_result(run_on, stored, federated=False)
         answer = kept.last if kept is not None and run_on is store else None
         shape = kept.shape if answer is not None else None
@@ -122,9 +119,13 @@ def write_queries(ctx: Release) -> None:
             else:
                 ctx.write(f"queries/{name}.csv", render(result, "csv"))
                 ctx.write(f"queries/{name}.json", render(result, "json"))
-        html = web.render_query(ctx.store, name, root="../", data=ctx.data, result=result, error=error, shape=shape)
+        chart = None
+        if name == web.CHART_QUERY and result is not None:
+            chart = web.chart_svg(ctx.store, root="../", data=ctx.data, result=result)
+        html = web.render_query(ctx.store, name, root="../", data=ctx.data, result=result, error=error, shape=shape,
+                                chart=chart)
         ctx.write(f"queries/{name}.html", html)
-        if name == CHART_QUERY and result is not None:
+        if name == web.CHART_QUERY and result is not None:
             ctx.write("charts/prisoner-shares.svg",
                       web.chart_svg(ctx.store, root="../", data=ctx.data, result=result, standalone=True))
             ctx.chart = web.chart_svg(ctx.store, root="", data=ctx.data, result=result)

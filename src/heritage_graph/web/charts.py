@@ -17,6 +17,9 @@ from .queries import query_result
 from .templating import render
 from .values import Page
 
+#: The stored query the chart is drawn from (its page shows the chart too).
+CHART_QUERY = "prisoner-shares"
+
 
 def chart_data(result) -> dict:
     """The bars of the prisoner-shares chart from the ``prisoner-shares`` query's result."""
@@ -56,7 +59,7 @@ def chart_svg(store, *, root: str = "/", base: str | None = None, data: SiteData
     count say so instead of drawing a bar. The chart names its sources under the bars.
     """
     if result is None:
-        result, _error = query_result(store, q.find("prisoner-shares"))
+        result, _error = query_result(store, q.find(CHART_QUERY))
     data = site_data(store, base, data)
     bars = chart_data(result)["bars"] if result is not None else []
     page = Page(data, root)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pyoxigraph as ox
+from markupsafe import Markup
 
 from ..errors import HeritageGraphError
 from ..queries import catalogue as q
@@ -105,14 +106,17 @@ def render_queries(store=None, *, root: str = "/", base: str | None = None, fold
 
 def render_query(store, name: str, *, root: str = "/", base: str | None = None, values: Mapping[str, str] | None = None,
                  data: SiteData | None = None, folder: Path | None = None, downloads: bool = True,
-                 result=None, error: str | None = None, shape: ResultShape | None = None) -> str | None:
+                 result=None, error: str | None = None, shape: ResultShape | None = None,
+                 chart: str | None = None) -> str | None:
     """One stored query: summary, description, parameters, SPARQL text and its current result.
 
     ``values`` are parameter values as text (as on the command line); without them the query
     runs with its defaults. Returns None for an unknown name. ``downloads`` links the result's
     ``.csv`` and ``.json`` files that a static release writes beside the page. A caller that has
     run the query already passes its ``result`` (or the ``error`` it gave), and the ``shape`` of
-    the whole result if ``result`` holds only its first rows.
+    the whole result if ``result`` holds only its first rows; ``chart`` the query's chart (SVG
+    markup), where it has one. The page has a form for the parameters: it runs the query anew on a
+    live server (``serve``), whose pages of stored queries take their parameters from the address.
     """
     stored = q.catalogue(folder).get(name)
     if stored is None:
@@ -137,4 +141,5 @@ def render_query(store, name: str, *, root: str = "/", base: str | None = None, 
         error=error,
         downloads=downloads and table is not None,
         values=dict(values or {}),
+        chart=Markup(chart) if chart else None,
     )
