@@ -44,6 +44,9 @@ class JsonLdContext:
         self._keys: dict[str, str] = {}
         self._values: dict[tuple[str, str], object] = {}  # (predicate, object) -> its JSON text, see node_text_nt
         self._used: dict[tuple[frozenset, frozenset], dict] = {}  # the definitions of used(), by what they hold
+        #: The JSON text of a context, by its identity and depth: (the context, its text). A
+        #: register's pages share a few contexts (:meth:`used`), each encoded once.
+        self._context_texts: dict[tuple[int, int], tuple[object, str]] = {}
 
     @classmethod
     def from_store(cls, store, base: str, prefixes: dict[str, str]) -> JsonLdContext:
@@ -207,7 +210,7 @@ class JsonLdContext:
         deeper = pad + " "
         parts = ["{"]
         if context is not None:
-            parts.append(f'{pad}"@context": {json_text(context, level=level + 1)},')
+            parts.append(f'{pad}"@context": {self.context_text(context, level + 1)},')
         parts.append(f'{pad}"@id": {encode(self.compact(subject[1:-1]) if subject[0] == "<" else subject)}')
         types: list[str] = []
         properties: dict[str, list] = {}
@@ -256,6 +259,18 @@ class JsonLdContext:
         parts.append("\n" + " " * level + "}")
         return "".join(parts)
 
+    def context_text(self, context, level: int) -> str:
+        """:func:`json_text` of ``context`` at ``level``, remembered by the context's identity: the
+        contexts of :meth:`used` are shared and never changed, so the same object is the same text."""
+        key = (id(context), level)
+        found = self._context_texts.get(key)
+        if found is not None and found[0] is context:
+            return found[1]
+        text = json_text(context, level=level)
+        if type(context) is dict and len(self._context_texts) < 10_000:  # held here: its id stays its own
+            self._context_texts[key] = (context, text)
+        return text
+
     def description_text(self, described: dict, context=None) -> str:
         """A resource's description (statements grouped by subject, ``{subject: [(p, o), ...]}``)
         as a JSON-LD document: the text :func:`json_bytes` writes for :meth:`graph_document` of the
@@ -269,7 +284,7 @@ class JsonLdContext:
         if not subjects:
             return json_text({"@context": context, "@graph": []}) + "\n"
         nodes = ",".join(["\n  " + self.node_text(s, described[s], 2) for s in subjects])
-        return f'{{\n "@context": {json_text(context, level=1)},\n "@graph": [{nodes}\n ]\n}}\n'
+        return f'{{\n "@context": {self.context_text(context, 1)},\n "@graph": [{nodes}\n ]\n}}\n'
 
     def graph_document(self, triples: Iterable, context=None) -> dict:
         """The JSON-LD document of ``triples``; its context ``context`` (a reference or
