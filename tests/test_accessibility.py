@@ -22,7 +22,7 @@ PAGES = [
     ("doc/person/joseph-stalin.html", "h1"),
     ("doc/event/almaty-capital-relocation-1997.html", "figure.map path.leaflet-interactive"),
     ("doc/group/lithuanians.html", "h1"),
-    ("doc/site/spassk-memorial-cemetery.html", "figure.map path.leaflet-interactive"),
+    ("doc/site/spassk-memorial-cemetery.html", "table.claims"),
     ("class/index.html", "table.listing"),
     ("class/Camp.html", "table.listing"),
     ("queries/index.html", "table.listing"),

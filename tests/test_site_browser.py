@@ -250,13 +250,11 @@ def test_map_page_clusters_every_place_and_filters_by_kind_and_years(watched, si
     watched.check()
 
 
-def test_a_resource_without_coordinates_is_shown_where_it_is_and_says_so(watched, site_url):
+def test_a_place_known_only_by_its_country_has_no_map(watched, site_url):
     """Spassk's cemetery: Spassk has no coordinates and lies in Kazakhstan, whose centre is no
-    place; the map marks Karlag, which Spassk was part of, and its caption says so."""
+    place; the page has no map rather than a marker at the centre of the country."""
     page = watched.page
     page.goto(site_url + "doc/site/spassk-memorial-cemetery.html")
-    assert page.locator("figure.map figcaption").inner_text().startswith(
-        "Shown at: Karlag (its headquarters, Dolinka).")
-    page.wait_for_selector("figure.map path.leaflet-interactive[fill='#b3261e']")
-    assert page.locator("figure.map .leaflet-tooltip").inner_text() == "Karlag"
+    assert page.locator("h1").inner_text() == "Spassk memorial cemetery"
+    assert page.locator("figure.map").count() == 0 and page.locator("script").count() == 0
     watched.check()

@@ -67,7 +67,8 @@ def map_figure(data: SiteData, page: Page, node) -> dict | None:
 
     ``marks`` are points (latitude, longitude, name, link unless it is ``node`` itself), ``via``
     says where they come from. A resource with a feature of its own is shown where the export
-    puts it; any other is shown where the resources it is at are (``hg:location``,
+    puts it, and a place without one (Spassk, known only to lie in Kazakhstan) has no map; any other
+    resource (an event, a community) is shown where the resources it is at are (``hg:location``,
     ``hg:headquarters``, ``hg:countedAt``, ``hg:partOf``, up to two steps; never at a country's or
     region's centre). Shared by every resource at the same places (a register's events at one camp).
     """
@@ -77,6 +78,8 @@ def map_figure(data: SiteData, page: Page, node) -> dict | None:
         properties = own["properties"]
         marks = [{"lat": lat, "lon": lon, "label": properties["label"], "href": None} for lat, lon in _points(own)]
         return {"marks": marks, "via": _borrowed(properties["coordinates_from"]), "all": f"{page.root}map/index.html"}
+    if data.is_a(node, "Place"):  # a place the export leaves off the map (known only to lie in a country)
+        return None
     at = _places_at(data, node, by_iri)
     if not at:
         return None
