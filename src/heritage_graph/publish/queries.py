@@ -16,7 +16,6 @@ from .. import web
 from .release import Release
 
 
-
 class _KeptResults:
     """Stands for the pyoxigraph store when the build runs its stored queries.
 
@@ -119,13 +118,11 @@ def write_queries(ctx: Release) -> None:
             else:
                 ctx.write(f"queries/{name}.csv", render(result, "csv"))
                 ctx.write(f"queries/{name}.json", render(result, "json"))
-        chart = None
-        if name == web.CHART_QUERY and result is not None:
-            chart = web.chart_svg(ctx.store, root="../", data=ctx.data, result=result)
+        chart = web.query_chart(ctx.store, name, result, root="../", data=ctx.data)
         html = web.render_query(ctx.store, name, root="../", data=ctx.data, result=result, error=error, shape=shape,
                                 chart=chart)
         ctx.write(f"queries/{name}.html", html)
-        if name == web.CHART_QUERY and result is not None:
+        if chart is not None:  # the chart's own file, and the home page's
             ctx.write("charts/prisoner-shares.svg",
                       web.chart_svg(ctx.store, root="../", data=ctx.data, result=result, standalone=True))
             ctx.chart = web.chart_svg(ctx.store, root="", data=ctx.data, result=result)

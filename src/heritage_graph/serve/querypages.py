@@ -55,9 +55,7 @@ def query_page(request) -> Response:
         problem = f"The query could not be run: {answer['message']}"
     else:
         return answer_response(request, answer)
-    chart = None
-    if name == web.CHART_QUERY and result is not None:
-        chart = web.chart_svg(config.store, root=root(request), base=config.base, data=config.site_data, result=result)
+    chart = web.query_chart(config.store, name, result, root=root(request), base=config.base, data=config.site_data)
     page = web.render_query(config.store, name, root=root(request), base=config.base, values=values,
                              data=config.site_data, downloads=False, result=result, error=problem, chart=chart)
     if page is None:

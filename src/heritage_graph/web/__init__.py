@@ -21,7 +21,7 @@ render the same pages with the functions named here. The package's modules, one 
 'doc/camp/karlag.html'
 """
 
-from .charts import CHART_QUERY, chart_svg
+from .charts import CHART_QUERY, chart_svg, query_chart
 from .data import LABEL, SAME_AS, TYPE, SiteData, ontology_graphs
 from .paths import class_path, doc_path, iri_for_class_page, iri_for_doc, split_iri
 from .queries import (NUMERIC_DATATYPES, RESULT_LIMIT, ResultShape, is_federated, query_result, render_queries,
@@ -33,7 +33,7 @@ from .templating import ASSETS, CONTENT_SECURITY_POLICY
 __all__ = [
     "ASSETS", "CHART_QUERY", "CONTENT_SECURITY_POLICY", "LABEL", "NUMERIC_DATATYPES", "RESULT_LIMIT", "SAME_AS", "TYPE", "ResultShape", "SiteData",
     "chart_svg", "class_path", "clean_fragment", "doc_path", "iri_for_class_page", "iri_for_doc", "is_federated",
-    "ontology_graphs", "query_result", "render_class", "render_classes", "render_home",
+    "ontology_graphs", "query_chart", "query_result", "render_class", "render_classes", "render_home",
     "render_ontology_reference", "render_queries", "render_query", "render_resource", "resource_html",
     "split_iri",
 ]

@@ -67,11 +67,9 @@ def chart_svg(store, *, root: str = "/", base: str | None = None, data: SiteData
     top = min(1.0, math.ceil(top * 1.15 * 20) / 20)
     width, label_width, row_height, head = 760, 200, 34, 40
     plot = width - label_width - 200
-    sources = []  # what the chart is drawn from: each source once, named and linked
-    for bar in bars:
-        if bar["source"] and bar["source"] not in [s["iri"] for s in sources]:
-            node = ox.NamedNode(bar["source"])
-            sources.append({"iri": bar["source"], "label": data.label(node), "href": page.href(bar["source"])})
+    # what the chart is drawn from: each source once, in the order of the bars, named and linked
+    sources = [{"label": data.label(ox.NamedNode(iri)), "href": page.href(iri)}
+               for iri in dict.fromkeys(bar["source"] for bar in bars if bar["source"])]
     height = head + row_height * max(1, len(bars)) + 40 + 16 * len(sources)
     ticks = []
     step = 0.05 if top <= 0.3 else 0.1 if top <= 0.6 else 0.2
@@ -98,3 +96,12 @@ def chart_svg(store, *, root: str = "/", base: str | None = None, data: SiteData
     return render("chart.svg", width=width, height=height, label_width=label_width, plot=plot,
                            head=head, row_height=row_height, rows=rows, ticks=ticks, standalone=standalone,
                            bottom=head + row_height * max(1, len(bars)), sources=sources)
+
+
+def query_chart(store, name: str, result, *, root: str = "/", base: str | None = None,
+                data: SiteData | None = None) -> str | None:
+    """The chart of the stored query ``name`` drawn from its ``result``, for its page; None for a
+    query without a chart (every query but :data:`CHART_QUERY`) or without a result."""
+    if name != CHART_QUERY or result is None:
+        return None
+    return chart_svg(store, root=root, base=base, data=data, result=result)
