@@ -66,7 +66,7 @@ def map_figure(data: SiteData, page: Page, node) -> dict | None:
     """What the map of ``node`` shows (for ``templates/map.html``), or None if it has no place.
 
     ``marks`` are points (latitude, longitude, name, link unless it is ``node`` itself), ``via``
-    says where they come from. A resource with a feature of its own is shown where the export
+    says where they come from (and ``drawn`` its markup, once :func:`drawn_map` has drawn it). A resource with a feature of its own is shown where the export
     puts it, and a place without one (Spassk, known only to lie in Kazakhstan) has no map; any other
     resource (an event, a community) is shown where the resources it is at are (``hg:location``,
     ``hg:headquarters``, ``hg:countedAt``, ``hg:partOf``, up to two steps; never at a country's or
@@ -100,16 +100,15 @@ def map_figure(data: SiteData, page: Page, node) -> dict | None:
 
 def drawn_map(data: SiteData, page: Page, node, title: str) -> Markup | None:
     """The figure of the map of ``node`` (``templates/map.html`` with :func:`map_figure`), named
-    ``title``; None if it has none. Drawn once per set of places and root, and shared by every
-    resource shown there (a register's events at one camp): only the title differs."""
+    ``title``; None if it has none. A figure shared by the resources at the same places (a
+    register's events at one camp) is drawn once and kept with it: only the title differs."""
     figure = map_figure(data, page, node)
     if figure is None:
         return None
-    key = ("drawn", page.root, json.dumps(figure["marks"]), figure["via"])
-    found = data.maps.get(key)
-    if found is None:
-        found = data.maps[key] = render("map.html", map=figure, title=Markup(_TITLE))
-    return Markup(found.replace(_TITLE, escape(title)))
+    drawn = figure.get("drawn")
+    if drawn is None:
+        drawn = figure["drawn"] = render("map.html", map=figure, title=Markup(_TITLE))
+    return Markup(drawn.replace(_TITLE, escape(title)))
 
 
 def _borrowed(source: str) -> str:
