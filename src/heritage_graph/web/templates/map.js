@@ -54,7 +54,8 @@
     box.appendChild(document.createTextNode(" (" + about.join(", ") + ")"));
     if (properties.coordinates_from !== "own") {
       var where = document.createElement("div");
-      where.textContent = "Shown at its " + properties.coordinates_from;
+      // as the pages' captions word it (web/maps.py): "headquarters: Dolinka" → "its headquarters, Dolinka"
+      where.textContent = "Shown at: its " + properties.coordinates_from.replace(": ", ", ");
       box.appendChild(where);
     }
     return box;
