@@ -3,6 +3,7 @@ header) that runs the query anew on ``serve``, the chart where the query has one
 
 from __future__ import annotations
 
+import copy
 import re
 from html.parser import HTMLParser
 
@@ -72,3 +73,26 @@ def test_the_form_runs_the_query_anew_on_serve_with_its_chart(release):
         chart = live.text[live.text.index('<figure class="chart">'):live.text.index("</figure>")]
         assert "Karlag 1954" in chart and "Steplag 1954" not in chart
         assert 'value="Karlag"' in live.text  # the form keeps what was asked
+
+
+@pytest.mark.parametrize("name", ["names", "timeline", "camps"])
+def test_a_long_answer_cut_to_its_first_rows_is_described_as_the_whole(name):
+    """A release shows a long answer's first rows (its files hold it whole): the table says how many
+    rows the whole has and which columns are numbers, as the table of the whole answer does."""
+    from heritage_graph.publish.queries import KeptResults
+    from heritage_graph.web.data import SiteData
+    from heritage_graph.web.queries import query_result, result_table
+
+    store = load(None).store
+    stored = q.catalogue()[name]
+    whole, error = query_result(store, stored, federated=False)
+    assert error is None and len(whole.rows) > 5
+    kept = copy.copy(store)
+    kept.ox = cut = KeptResults(store.ox, 5)
+    first, error = query_result(kept, stored, federated=False)
+    assert error is None and cut.shape is not None and len(first.rows) == 5
+    assert first.rows == whole.rows[:5]
+    data = SiteData(store)
+    expected = result_table(data, whole, "/", limit=5)
+    assert result_table(data, first, "/", limit=5, shape=cut.shape) == expected
+    assert expected["total"] == len(whole.rows) and expected["more"] == len(whole.rows) - 5

@@ -14,7 +14,7 @@ import pytest
 
 from heritage_graph.publish.pagefind_service import Record
 from heritage_graph.publish.release import PublishError
-from heritage_graph.publish.search_index import IndexJob, index_files, records
+from heritage_graph.publish.search_index import FILTER, VOCABULARY_URL, IndexJob, index_files, is_index_file, records, split
 from heritage_graph.rdf.load import load
 from heritage_graph.web.data import SiteData
 from heritage_graph.web.search import searched_names
@@ -102,3 +102,49 @@ def test_a_cancelled_index_stops_pagefind_at_once():
     assert not [t for t in threading.enumerate() if t.name == "search-index"]
     with pytest.raises(PublishError, match="Pagefind stopped|cancelled"):
         job.files()
+
+
+def test_a_large_index_comes_in_parts_each_a_bundle_of_its_records():
+    """Records beyond a part's size go into further parts (pagefind/part-2/, …), each the index
+    of a Pagefind bundle holding its own records and no other, every record in exactly one, and a
+    record of every word of every part, which lacks the filter of the records searched."""
+    items = _records(23)
+    job = IndexJob(items, part_size=10)
+    files = job.files()
+    assert job.merged == ["part-2/", "part-3/"]
+    content = dict(files)
+    words = {word for r in items for word in r.content.split()}
+    found = []
+    for folder in ("", "part-2/", "part-3/"):
+        assert f"{folder}pagefind-entry.json" in content
+        held = {path[len(folder):] for path in content if path.startswith(folder) and not path.startswith("part-", len(folder))}
+        if folder:  # the index alone: the interface and the search are the first part's
+            assert held == {path for path in held if is_index_file(path)} and "index" in {p.split("/")[0] for p in held}
+        else:
+            assert {"pagefind.js", "wasm.en.pagefind", "pagefind-ui.js"} <= held
+        entry = json.loads(content[f"{folder}pagefind-entry.json"])
+        fragments = [json.loads(gzip.decompress(data)[len(b"pagefind_dcd"):])
+                     for path, data in files if path.startswith(f"{folder}fragment/")]
+        [vocabulary] = [f for f in fragments if f["url"] == VOCABULARY_URL]
+        assert vocabulary["filters"] == {} and set(vocabulary["content"].rstrip(".").split()) == words
+        mine = [f for f in fragments if f["url"] != VOCABULARY_URL]
+        assert all(f["filters"] == {FILTER[0]: [FILTER[1]]} for f in mine)
+        assert entry["languages"]["en"]["page_count"] == len(mine) + 1 and len(mine) in (7, 8)
+        found += [f["url"] for f in mine]
+    assert sorted(found) == sorted(r.url for r in items)
+    assert files == index_files(items, part_size=10)
+
+
+def test_an_index_of_one_part_has_no_vocabulary_record():
+    files = index_files(_records(5), part_size=10)
+    fragments = [json.loads(gzip.decompress(data)[len(b"pagefind_dcd"):]) for path, data in files
+                 if path.startswith("fragment/")]
+    assert len(fragments) == 5 and all(f["filters"] == {FILTER[0]: [FILTER[1]]} for f in fragments)
+    assert not any(path.startswith("part-") for path, _ in files)
+
+
+@pytest.mark.parametrize("count, size, sizes", [(0, 5, [0]), (5, 5, [5]), (6, 5, [3, 3]), (11, 5, [4, 4, 3])])
+def test_the_parts_are_as_few_and_as_even_as_can_be(count, size, sizes):
+    parts = split(list(range(count)), size)
+    assert [len(p) for p in parts] == sizes
+    assert [i for p in parts for i in p] == list(range(count))

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from heritage_graph.publish import search_index
 from heritage_graph.publish.build import build
 from heritage_graph.web import CONTENT_SECURITY_POLICY
 from heritage_graph.web.search import MAX_QUERY, MAX_RESULTS
@@ -28,6 +29,16 @@ KARLAG = "https://w3id.org/heritage-graph/id/camp/karlag"
 def release(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("search-release") / "out"
     build(out, date="2026-11-27", progress=lambda *args, **kwargs: None)
+    return out
+
+
+@pytest.fixture(scope="module")
+def parted_release(tmp_path_factory) -> Path:
+    """A release whose index comes in parts of 400 records (the bundled data's 1,351 make four)."""
+    out = tmp_path_factory.mktemp("search-parts") / "out"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(search_index, "PART_SIZE", 400)
+        build(out, date="2026-11-27", progress=lambda *args, **kwargs: None)
     return out
 
 
@@ -92,6 +103,55 @@ class PolicyFiles(http.server.SimpleHTTPRequestHandler):
 
     def log_message(self, *args):
         pass
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="needs the system Chromium at /usr/bin/chromium")
+def test_a_parted_index_is_named_by_the_search_page(parted_release):
+    manifest = (parted_release / "manifest.json").read_text(encoding="utf-8")
+    for part in ("part-2", "part-3", "part-4"):
+        assert f'"pagefind/{part}/pagefind-entry.json"' in manifest, part
+    assert not (parted_release / "pagefind" / "part-5").exists()
+    page = (parted_release / "search.html").read_text(encoding="utf-8")
+    assert 'data-merge="pagefind/part-2/ pagefind/part-3/ pagefind/part-4/"' in page
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="needs the system Chromium at /usr/bin/chromium")
+@pytest.mark.parametrize("query, wanted", [
+    ("Карлаг", "doc/camp/karlag.html"),  # in the second part
+    ("Visherlag", "doc/camp/gulag-map-1.html"),  # in the first
+    ("Qaraghandy", "doc/place/karagandy.html"),  # in the fourth
+    ("Visherlagzz", "doc/camp/gulag-map-1.html"),  # no such word: found by the longest word it begins with
+])
+def test_the_static_search_box_searches_every_part_of_the_index_in_chromium(release, parted_release, query, wanted):
+    """What is searched is found whichever part of the index holds it, and an index in parts finds
+    what the index in one finds: as many results (no part's unrelated records, no record of the
+    words of the index), the same first ones."""
+    from playwright.sync_api import sync_playwright
+
+    found = {}
+    with http_server(functools.partial(PolicyFiles, directory=str(release.parent.parent))) as origin, \
+            sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            for which in (release, parted_release):
+                page = browser.new_page(viewport={"width": 1280, "height": 800})
+                watched = Watched(page, origin)
+                folder = f"{which.parent.name}/{which.name}"
+                page.goto(f"{origin}/{folder}/search.html?q={urllib.parse.quote(query)}")
+                page.wait_for_selector(".pagefind-ui__result-link", timeout=90_000)
+                links = page.eval_on_selector_all(".pagefind-ui__result-link",
+                                                  "els => els.map(e => e.getAttribute('href'))")
+                message = page.inner_text(".pagefind-ui__message")
+                found[which] = (message, [link.removeprefix(f"/{folder}/") for link in links])
+                watched.check()
+                page.close()
+        finally:
+            browser.close()
+    (message, links), (parted_message, parted_links) = found[release], found[parted_release]
+    assert wanted in links and wanted in parted_links, found
+    assert parted_message == message and "search.html" not in parted_links, found
 
 
 @pytest.mark.browser

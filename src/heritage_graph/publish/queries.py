@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import copy
 import json
-import re
 
 import pyoxigraph as ox
 
@@ -16,7 +15,7 @@ from .. import web
 from .release import Release
 
 
-class _KeptResults:
+class KeptResults:
     """Stands for the pyoxigraph store when the build runs its stored queries.
 
     Each SELECT's solutions are serialized by Oxigraph as SPARQL JSON and kept (``last``), for
@@ -37,58 +36,27 @@ class _KeptResults:
         if not isinstance(result, ox.QuerySolutions):
             return result
         self.last = result.serialize(format=ox.QueryResultsFormat.JSON)
-        shape = _result_shape(self.last)
-        if shape.total > self.limit:
-            first = _first_solutions(self.last, self.limit)
-            if first is not None:
-                self.shape = shape
-                return ox.parse_query_results(first, format=ox.QueryResultsFormat.JSON)
+        answer = json.loads(self.last)
+        bindings = answer["results"]["bindings"]
+        if len(bindings) > self.limit:
+            self.shape = result_shape(answer["head"]["vars"], bindings)
+            first = {"head": answer["head"], "results": {"bindings": bindings[: self.limit]}}
+            return ox.parse_query_results(json.dumps(first).encode("utf-8"), format=ox.QueryResultsFormat.JSON)
         return ox.parse_query_results(self.last, format=ox.QueryResultsFormat.JSON)
 
     def __getattr__(self, name):
         return getattr(self.store, name)
 
 
-def _result_shape(answer: bytes) -> web.ResultShape:
-    """How many solutions a SPARQL JSON answer holds, and which variables are numbers in all of them."""
-    solutions = ox.parse_query_results(answer, format=ox.QueryResultsFormat.JSON)
-    variables = [v.value for v in solutions.variables]
-    numbers = list(variables)  # the variables with no other value so far
-    bound: set[str] = set()
-    total = 0
-    for solution in solutions:
-        total += 1
-        if numbers:
-            still = []
-            for name in numbers:
-                term = solution[name]
-                if term is None:
-                    still.append(name)
-                elif type(term) is ox.Literal and term.datatype.value in web.NUMERIC_DATATYPES:
-                    bound.add(name)
-                    still.append(name)
-            numbers = still
-    return web.ResultShape(total, {v: v in bound and v in numbers for v in variables})
-
-
-def _first_solutions(answer: bytes, count: int) -> bytes | None:
-    """A SPARQL JSON answer cut to its first ``count`` solutions (None if it cannot be cut so)."""
-    text = answer.decode("utf-8")
-    found = re.search(r'"bindings"\s*:\s*\[', text)
-    if found is None:
-        return None
-    decoder = json.JSONDecoder()
-    end = found.end()
-    try:
-        for _ in range(count):
-            while text[end] in ", \t\r\n":
-                end += 1
-            _binding, end = decoder.raw_decode(text, end)
-        cut = text[:end] + "]}}"
-        json.loads(cut)
-    except (ValueError, IndexError):
-        return None
-    return cut.encode("utf-8")
+def result_shape(variables: list[str], bindings: list[dict]) -> web.ResultShape:
+    """How many solutions there are (SPARQL JSON ``bindings``), and which variables are numbers in
+    all of them (and bound in one at least)."""
+    numbers = {}
+    for name in variables:
+        values = [b[name] for b in bindings if name in b]
+        numbers[name] = bool(values) and all(v.get("type") == "literal" and v.get("datatype") in web.NUMERIC_DATATYPES
+                                             for v in values)
+    return web.ResultShape(len(bindings), numbers)
 
 
 def write_queries(ctx: Release) -> None:
@@ -97,7 +65,7 @@ def write_queries(ctx: Release) -> None:
     store, kept = ctx.store, None
     if isinstance(store, OxigraphStore):
         store = copy.copy(store)
-        store.ox = kept = _KeptResults(ctx.store.ox, web.RESULT_LIMIT)
+        store.ox = kept = KeptResults(ctx.store.ox, web.RESULT_LIMIT)
     catalogue = q.catalogue()
     for i, (name, stored) in enumerate(catalogue.items()):
         ctx.progress("query pages", i, len(catalogue))

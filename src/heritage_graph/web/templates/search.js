@@ -35,10 +35,25 @@
 
   window.addEventListener("DOMContentLoaded", function () {
     var here = new URL(".", window.location.href).pathname;
+    // A large index comes in parts (pagefind/part-2/, …): the search page names them, and
+    // Pagefind searches them all as one.
+    var box = document.getElementById("search");
+    var merged = (box.getAttribute("data-merge") || "").split(" ").filter(Boolean);
     var ui = new window.PagefindUI({
       element: "#search", bundlePath: here + "pagefind/", baseUrl: here, showImages: false,
       showSubResults: false, resetStyles: false, processTerm: searchKey,
+      mergeIndex: merged.map(function (folder) {
+        return { bundlePath: new URL(folder, window.location.href).pathname, baseUrl: here };
+      }),
     });
+    // Only the records searched carry the page's filter (each part of the index also holds a
+    // record of every word, which is never a result): every search selects it.
+    var filter = (box.getAttribute("data-filter") || "").split(":");
+    if (filter.length === 2) {
+      var selected = {};
+      selected[filter[0]] = [filter[1]];
+      ui.triggerFilters(selected);
+    }
     var input = document.querySelector("#search input");
     if (input) { input.setAttribute("aria-label", "Search names"); }
     var query = new URLSearchParams(window.location.search).get("q");
