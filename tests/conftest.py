@@ -31,6 +31,7 @@ GOLDEN = TESTS / "golden"
 TIERS: dict[str, tuple[str, ...]] = {
     "test_site_browser.py": ("browser", "slow"),
     "test_accessibility.py": ("browser", "slow"),
+    "test_facets_browser.py": ("browser", "slow"),
     "test_dcat_ap.py": ("slow",),  # builds the bundled release when run alone (about 20 s), then pySHACL
     "test_static_host.py": ("hosts", "slow"),
     "test_push.py": ("server", "slow"),

@@ -134,6 +134,7 @@ def test_the_wheel_runs_every_command_without_extras(installed, tmp_path):
     assert "Karlag" in run("query", "prisoner-shares", "--format", "csv").stdout
     run("load", "--store", "graph.oxigraph")
     run("build", "--out", "site", "--date", "2026-11-27")
+    assert 'id="facets"' in (work / "site" / "class" / "Camp.html").read_text(encoding="utf-8")  # facets/ shipped
     run("export", "geojson", "--out", "places.geojson")
     run("generate", "--persons", "3", "register.nt")
     run("import", "csv", ROOT / "examples" / "nationality-table.csv", "--mapping",

@@ -121,6 +121,8 @@ def test_no_page_of_the_release_holds_markup_that_runs(release):
         if path == release / "search.html":  # the search page's scripts: files of the release, none inline
             assert parsed.sources == SEARCH_SCRIPTS
             assert all((release / source).is_file() for source in parsed.sources)
+        elif parsed.sources == ["../assets/facets.js"] and path.parent.name == "class":  # a browse page's facets
+            assert (release / "assets" / "facets.js").is_file() and 'id="facets"' in path.read_text(encoding="utf-8")
         elif parsed.scripts:  # a page with a map: Leaflet and the site's map script, files of the release
             sources = [(path.parent / source).resolve() for source in parsed.sources]
             assert sources == [(release / source).resolve() for source in MAP_SCRIPTS], path

@@ -1,4 +1,4 @@
-"""Where the bundled ontology, data, shapes and queries are.
+"""Where the bundled ontology, data, shapes, queries and facets are.
 
 In a checkout they are the hand-edited folders at the project's root; in an installed wheel they
 ship inside the package as ``heritage_graph/bundled/``. Both are found the same way, so the
@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-FOLDERS = ("ontology", "data", "shapes", "queries")
+FOLDERS = ("ontology", "data", "shapes", "queries", "facets")
 
 
 @lru_cache(maxsize=1)
@@ -27,7 +27,8 @@ def root() -> Path:
 
 
 def folder(name: str) -> Path:
-    """One of the bundled folders, by name (``"ontology"``, ``"data"``, ``"shapes"``, ``"queries"``)."""
+    """One of the bundled folders, by name (``"ontology"``, ``"data"``, ``"shapes"``, ``"queries"``,
+    ``"facets"``)."""
     if name not in FOLDERS:
         raise ValueError(f"unknown bundled folder {name!r}")
     return root() / name

@@ -21,6 +21,7 @@ from ..queries import catalogue as q
 from ..rdf.vocab import DCTERMS, OWL, RDF, RDFS, SKOS
 from .charts import chart_svg
 from .data import ALT_LABEL, COMMENT, DEFINITION, LABEL, SAME_AS, SiteData, site_data
+from .facets import class_facets
 from .maps import drawn_map
 from .paths import LINK_PREFIXES, class_path
 from .templating import render, template
@@ -181,6 +182,7 @@ def render_class(store, class_iri: str, *, root: str = "/", base: str | None = N
     # A resource is listed on the page of each of its classes and their superclasses: its link is
     # made once per site and root.
     listed = data.listed.setdefault(root, {})
+    facets = [] if is_claim_class else class_facets(data, class_iri)
     rows = []
     for member in members:
         found = listed.get(member)
@@ -190,8 +192,9 @@ def render_class(store, class_iri: str, *, root: str = "/", base: str | None = N
         key, link, types = found
         if is_claim_class:
             rows.append((key, link, page.claim(member, with_about=True)))
-        else:
-            rows.append((key, link, [page.class_link(t) for t in types if t != node]))
+        else:  # with the keys of its values in each facet, for assets/facets.js
+            rows.append((key, link, [page.class_link(t) for t in types if t != node],
+                         [(f.facet.name, f.of[member]) for f in facets if member in f.of]))
     rows.sort(key=_FIRST)
     subclasses = sorted(
         (c for c, parents in data.superclasses.items() if node in parents and c != node and c in data.class_counts),
@@ -199,7 +202,7 @@ def render_class(store, class_iri: str, *, root: str = "/", base: str | None = N
     )
     return template("class.html").render(
         root=root, title=data.label(node), short=data.short(class_iri), ontology_href=page.term_href(class_iri),
-        definition=definition, is_claim_class=is_claim_class,
+        definition=definition, is_claim_class=is_claim_class, facets=facets,
         subclasses=[{"link": page.class_link(c), "count": data.class_counts.get(c, 0)} for c in subclasses],
         rows=[row[1:] for row in rows])
 

@@ -41,6 +41,7 @@ ASSETS = {
     "assets/site.css": TEMPLATES / "site.css",
     "assets/favicon.svg": TEMPLATES / "favicon.svg",
     "assets/map.js": TEMPLATES / "map.js",
+    "assets/facets.js": TEMPLATES / "facets.js",
 }
 
 
