@@ -19,7 +19,7 @@ from heritage_graph.util import resources
 
 from .servers import http_server
 from .test_search_site import PolicyFiles
-from .test_site_browser import ARGS, CHROMIUM, Watched
+from .test_site_browser import CHROMIUM, Watched, browser  # noqa: F401 - the browser fixture
 
 HG = "https://w3id.org/heritage-graph/ontology#"
 PREFIX = f"PREFIX hg: <{HG}>\nPREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
@@ -41,16 +41,6 @@ def site(tmp_path_factory):
 def count(store, sparql: str) -> int:
     [row] = list(store.ox.query(PREFIX + sparql, use_default_graph_as_union=True))
     return int(row["n"].value)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")
