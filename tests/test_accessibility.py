@@ -29,6 +29,7 @@ PAGES = [
     ("queries/prisoner-shares.html", "table.result"),
     ("search.html?q=Karlag", ".pagefind-ui__result-link"),
     ("map/index.html", "#places-map .marker-cluster"),
+    ("timeline/index.html", "ol.timeline"),
     ("ontology/reference.html", "h1"),
     ("ontology/index.html", "h1"),
 ]

@@ -10,6 +10,7 @@ killed build leaves the previous release as it was. The layout of a release
       doc/{kind}/{slug}.html        one page per resource (and .ttl .jsonld .nt .rdf: its description) (pages)
       class/{Class}.html            browse pages, class/index.html (pages)
       queries/{name}.html           the stored queries with their current answers (.csv, .json) (queries)
+      timeline/index.html           the timeline: the answer of the query "timeline", year by year (queries)
       charts/prisoner-shares.svg    the chart of the home page (queries)
       map/index.html, places.geojson  the map of every place, and its GeoJSON (maps)
       search.html, pagefind/        the search page and Pagefind's index of the pages (search_index)

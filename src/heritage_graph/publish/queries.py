@@ -1,5 +1,6 @@
 """The stored queries in a release: the catalogue page and, per query, its page with the current
-answer, the answer as CSV and SPARQL JSON, and the chart of the home page."""
+answer, the answer as CSV and SPARQL JSON, the chart of the home page, and the timeline page (the
+answer of the query ``timeline``, year by year)."""
 
 from __future__ import annotations
 
@@ -86,6 +87,10 @@ def write_queries(ctx: Release) -> None:
             else:
                 ctx.write(f"queries/{name}.csv", render(result, "csv"))
                 ctx.write(f"queries/{name}.json", render(result, "json"))
+        if name == web.TIMELINE_QUERY and result is not None and result.kind == "select":
+            # the timeline page reads the whole answer, as queries/timeline.json holds it
+            ctx.write("timeline/index.html", web.render_timeline(ctx.data, answer or render(result, "json").encode("utf-8"),
+                                                                 root="../"))
         chart = web.query_chart(ctx.store, name, result, root="../", data=ctx.data)
         html = web.render_query(ctx.store, name, root="../", data=ctx.data, result=result, error=error, shape=shape,
                                 chart=chart)

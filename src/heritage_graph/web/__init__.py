@@ -13,6 +13,8 @@ render the same pages with the functions named here. The package's modules, one 
 ``charts``         the SVG chart of the prisoner shares
 ``queries``        the pages of the stored queries and their result tables
 ``render``         the pages of resources, classes, the home page and the ontology reference
+``facets``         the facets of the browse pages (the files of ``facets/``), with their counts
+``timeline``       the timeline page, from the answer of the stored query ``timeline``
 ``templating``     the Jinja environment: the templates of ``templates/``, compiled once
 ``sanitise``       markup the site did not write (pyLODE's page), parsed and cleaned
 =================  ==========================================================================
@@ -29,11 +31,12 @@ from .queries import (NUMERIC_DATATYPES, RESULT_LIMIT, ResultShape, is_federated
 from .render import render_class, render_classes, render_home, render_ontology_reference, render_resource, resource_html
 from .sanitise import clean_fragment
 from .templating import ASSETS, CONTENT_SECURITY_POLICY
+from .timeline import TIMELINE_QUERY, render_timeline
 
 __all__ = [
-    "ASSETS", "CHART_QUERY", "CONTENT_SECURITY_POLICY", "LABEL", "NUMERIC_DATATYPES", "RESULT_LIMIT", "SAME_AS", "TYPE", "ResultShape", "SiteData",
+    "ASSETS", "CHART_QUERY", "CONTENT_SECURITY_POLICY", "LABEL", "NUMERIC_DATATYPES", "RESULT_LIMIT", "SAME_AS", "TIMELINE_QUERY", "TYPE", "ResultShape", "SiteData",
     "chart_svg", "class_path", "clean_fragment", "doc_path", "iri_for_class_page", "iri_for_doc", "is_federated",
     "ontology_graphs", "query_chart", "query_result", "render_class", "render_classes", "render_home",
-    "render_ontology_reference", "render_queries", "render_query", "render_resource", "resource_html",
+    "render_ontology_reference", "render_queries", "render_query", "render_resource", "render_timeline", "resource_html",
     "split_iri",
 ]
