@@ -7,11 +7,9 @@ from typing import Iterable
 import pyoxigraph as ox
 
 from ..rdf.labels import ClassTree
+from ..rdf.load import ARCHIVE_GRAPHS, LINK_GRAPHS
 from ..rdf.store import OxigraphStore
 from ..rdf.vocab import RDF, RDFS, XSD
-
-ARCHIVE_GRAPHS = "/data/archives/"
-LINK_GRAPHS = "/data/links/"
 
 
 def select_rows(store: OxigraphStore, sparql: str) -> list[dict]:

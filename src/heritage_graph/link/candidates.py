@@ -16,6 +16,7 @@ from typing import Iterable
 import pyoxigraph as ox
 
 from ..errors import ConfigError, InputError
+from ..rdf.load import ARCHIVE_GRAPHS, LINK_GRAPHS
 from ..rdf.store import Store
 from ..rdf.vocab import GEO, HG, OWL, RDF, RDFS, SKOS, shorten
 
@@ -74,9 +75,6 @@ def parse_wkt_point(text: str) -> tuple[float, float] | None:
         return None
     return lat, lon
 
-
-ARCHIVE_GRAPHS = "/data/archives/"
-LINK_GRAPHS = "/data/links/"
 
 _ENTITY_FACTS = f"""PREFIX rdf: <{RDF}>
 PREFIX rdfs: <{RDFS}>

@@ -128,6 +128,12 @@ class Dataset:
         return None, None
 
 
+#: What the name of a graph holds when it was loaded from an archive's import (``data/archives/``) or
+#: from the links to other archives (``data/links/``), both generated; the other graphs are curated.
+ARCHIVE_GRAPHS = "/data/archives/"
+LINK_GRAPHS = "/data/links/"
+
+
 def graph_iri(path: Path) -> str:
     """The named graph a file is loaded into.
 
