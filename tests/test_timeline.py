@@ -3,6 +3,7 @@ by year, every row in the query's order, a register's events of one person's lif
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -21,7 +22,7 @@ from heritage_graph.web.timeline import TIMELINE_QUERY, render_timeline
 def answer_of(store):
     result, error = query_result(store, q.catalogue()[TIMELINE_QUERY], federated=False)
     assert error is None
-    return result, render(result, "json").encode("utf-8")
+    return result, json.loads(render(result, "json"))
 
 
 def listed(html: str) -> list[tuple[str, str]]:

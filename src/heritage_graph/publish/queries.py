@@ -29,15 +29,17 @@ class KeptResults:
         self.store = store
         self.limit = limit
         self.last: bytes | None = None
+        #: ``last``, decoded.
+        self.decoded: dict | None = None
         self.shape: web.ResultShape | None = None
 
     def query(self, sparql: str, **options):
-        self.last = self.shape = None
+        self.last = self.shape = self.decoded = None
         result = self.store.query(sparql, **options)
         if not isinstance(result, ox.QuerySolutions):
             return result
         self.last = result.serialize(format=ox.QueryResultsFormat.JSON)
-        answer = json.loads(self.last)
+        self.decoded = answer = json.loads(self.last)
         bindings = answer["results"]["bindings"]
         if len(bindings) > self.limit:
             self.shape = result_shape(answer["head"]["vars"], bindings)
@@ -71,7 +73,7 @@ def write_queries(ctx: Release) -> None:
     for i, (name, stored) in enumerate(catalogue.items()):
         ctx.progress("query pages", i, len(catalogue))
         if kept is not None:
-            kept.last = kept.shape = None
+            kept.last = kept.shape = kept.decoded = None
         # the chart draws every row of its query: that one is read whole
         run_on = ctx.store if name == web.CHART_QUERY else store
         result, error = web.query_result(run_on, stored, federated=False)
@@ -89,8 +91,8 @@ def write_queries(ctx: Release) -> None:
                 ctx.write(f"queries/{name}.json", render(result, "json"))
         if name == web.TIMELINE_QUERY and result is not None and result.kind == "select":
             # the timeline page reads the whole answer, as queries/timeline.json holds it
-            ctx.write("timeline/index.html", web.render_timeline(ctx.data, answer or render(result, "json").encode("utf-8"),
-                                                                 root="../"))
+            decoded = kept.decoded if answer is not None else json.loads(render(result, "json"))
+            ctx.write("timeline/index.html", web.render_timeline(ctx.data, decoded, root="../"))
         chart = web.query_chart(ctx.store, name, result, root="../", data=ctx.data)
         html = web.render_query(ctx.store, name, root="../", data=ctx.data, result=result, error=error, shape=shape,
                                 chart=chart)

@@ -13,8 +13,8 @@ index" writes what it made.
 
 A large register's records are indexed in parts of at most :data:`PART_SIZE`: Pagefind's service
 compares the address of each record it is given with that of every record already in its index,
-so that the time to add records grows with the square of their number (45,244 records took 27 s,
-in parts of 5,000 they take a tenth of that). The first part is ``pagefind/``, the others
+so that the time to add records grows with the square of their number (45,244 records took 29 s of
+its processor time, in parts of 5,000 about 3 s). The first part is ``pagefind/``, the others
 ``pagefind/part-2/`` and so on, each the index of a Pagefind bundle; the search page names them and its
 script has Pagefind's interface search them all as one (Pagefind's ``mergeIndex``). Pagefind
 searches a word that one part lacks by the longest shorter word of that part it begins with

@@ -57,6 +57,9 @@ class SiteData:
         self._hg_terms: dict[str, ox.NamedNode] = {}
         self.page_caches: dict[str, tuple[dict, dict]] = {}  # root -> the values of IRIs, the class links
         self.listed: dict[str, dict] = {}  # root -> resource -> its row on the class pages (see render_class)
+        #: What other modules work out once per SiteData: the life events (search.life_events), the
+        #: facets of the browse pages (facets.class_facets).
+        self.memo: dict = {}
 
     # -- terms of the ontology, under the configured base -------------------------------------
 

@@ -187,7 +187,7 @@ def _expand(data: SiteData, name: str) -> str:
 def class_facets(data: SiteData, class_iri: str, folder: Path | None = None) -> list[Shown]:
     """The facets of the browse page of ``class_iri`` with their values and counts (none if the
     class has no facets), worked out once per :class:`SiteData`."""
-    cache = data.maps.setdefault("facets", {})
+    cache = data.memo.setdefault("facets", {})
     key = (class_iri, folder)
     if key not in cache:
         sets = [s for s in facet_sets(folder) if _expand(data, s.cls) == class_iri]

@@ -175,20 +175,25 @@ def searched_names(data: SiteData) -> list[tuple[ox.NamedNode, str, str | None, 
     return sorted(names, key=lambda n: (n[0].value, n[3], names[n], n[2] or "", n[1]))
 
 
-def life_events(data: SiteData) -> set[ox.NamedNode]:
+def life_events(data: SiteData) -> frozenset[ox.NamedNode]:
     """The events of one person's life as a register records them (an arrest, an imprisonment, a
     release, a death): events whose victims and participants are one person and no one else, and
     that nothing in the graph refers to. They are found through the person, whose page lists them,
     and are left out of the search: a name would otherwise find a register's person three and four
     times over. An event other resources refer to (the death of Joseph Stalin, which the Kengir
-    uprising came after) is searched as any other."""
-    involved: dict[ox.NamedNode, set] = {}
-    for role in ("victim", "participant"):
-        for q in data.ox.quads_for_pattern(None, data.hgn(role), None, None):
-            involved.setdefault(q.subject, set()).add(q.object)
-    return {node for node, who in involved.items()
+    uprising came after) is searched as any other. Worked out once per ``data`` (the search and the
+    timeline page both read them)."""
+    found = data.memo.get("life events")
+    if found is None:
+        involved: dict[ox.NamedNode, set] = {}
+        for role in ("victim", "participant"):
+            for q in data.ox.quads_for_pattern(None, data.hgn(role), None, None):
+                involved.setdefault(q.subject, set()).add(q.object)
+        found = data.memo["life events"] = frozenset(
+            node for node, who in involved.items()
             if len(who) == 1 and data.is_a(node, "Event") and data.is_a(next(iter(who)), "Person")
-            and not data.incoming(node)}
+            and not data.incoming(node))
+    return found
 
 
 def shown_label(names, lang: str = "en") -> str | None:

@@ -1,7 +1,7 @@
 """The timeline page: what happened, year by year, from the answer of the stored query ``timeline``.
 
 The page reads the query's answer (SPARQL JSON, as the release writes it to
-``queries/timeline.json``): the events in time order and the memorials in the years they were
+``queries/timeline.json``, decoded): the events in time order and the memorials in the years they were
 built, then the events the sources give no year for, in the order the query gives them (after
 the events they followed), with the sources' own words for when. Nothing is ordered or dated
 here that the query does not order or date. A register's events of one person's life (an arrest,
@@ -12,7 +12,6 @@ how many there are, and each is on its person's page.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -53,9 +52,9 @@ def _year(binding: dict, name: str) -> int | None:
         return None
 
 
-def timeline_context(data: SiteData, answer: bytes, root: str) -> dict:
-    """What ``timeline.html`` shows of the answer of the stored query (SPARQL JSON)."""
-    bindings = json.loads(answer)["results"]["bindings"]
+def timeline_context(data: SiteData, answer: dict, root: str) -> dict:
+    """What ``timeline.html`` shows of the answer of the stored query (SPARQL JSON, decoded)."""
+    bindings = answer["results"]["bindings"]
     page = Page(data, root)
     skipped = life_events(data)
     years: dict[int, list[Entry]] = {}
@@ -84,6 +83,6 @@ def timeline_context(data: SiteData, answer: bytes, root: str) -> dict:
             "left_out": left_out, "query": TIMELINE_QUERY}
 
 
-def render_timeline(data: SiteData, answer: bytes, *, root: str = "/") -> str:
-    """The timeline page of the answer of the stored query ``timeline`` (SPARQL JSON)."""
+def render_timeline(data: SiteData, answer: dict, *, root: str = "/") -> str:
+    """The timeline page of the answer of the stored query ``timeline`` (SPARQL JSON, decoded)."""
     return render("timeline.html", **timeline_context(data, answer, root))
